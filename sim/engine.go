@@ -1,0 +1,316 @@
+package sim
+
+import "math/rand/v2"
+
+// Handle names a scheduled event so that it can be cancelled. The zero Handle
+// names no event.
+type Handle struct {
+	slot int32
+	gen  uint32
+}
+
+// slot holds what an event does. Slots are reused; gen tells a live event
+// from a stale queue entry or handle that refers to an earlier use.
+type slot struct {
+	fn   func()
+	kind Kind
+	gen  uint32
+}
+
+// item is one queue entry. The ordering key is kept in the entry itself so
+// that sifting never touches the slots.
+type item struct {
+	at   Time
+	key  uint64 // phase<<56 | seq
+	slot int32
+	gen  uint32
+}
+
+func (a *item) less(b *item) bool {
+	return a.at < b.at || (a.at == b.at && a.key < b.key)
+}
+
+const seqBits = 56
+
+// Engine is a discrete-event simulation kernel. It is not safe for concurrent
+// use: one goroutine schedules and runs, and every handler runs on it.
+type Engine struct {
+	now   Time
+	seed  uint64
+	queue []item
+	slots []slot
+	free  []int32
+	stale int // queue entries whose event was cancelled
+
+	seq       uint64
+	fired     uint64
+	cancelled uint64
+	maxQueued int
+	byKind    []uint64
+	phases    []Phase
+
+	stopped   bool
+	onAdvance func(next Time)
+	streams   map[string]*rand.Rand
+}
+
+// New returns an engine at time 0 whose random streams derive from seed.
+func New(seed uint64) *Engine {
+	return &Engine{seed: seed, streams: make(map[string]*rand.Rand)}
+}
+
+// Now returns the current simulated time: the time of the event being fired,
+// or the time the last run stopped at.
+func (e *Engine) Now() Time { return e.now }
+
+// Seed returns the seed the engine's random streams derive from.
+func (e *Engine) Seed() uint64 { return e.seed }
+
+// Len returns the number of events waiting to fire.
+func (e *Engine) Len() int { return len(e.queue) - e.stale }
+
+// At schedules fn to run at time t as an event of kind k. A time in the past
+// is treated as now: the event fires after those already due at this instant
+// in its phase. fn must not be nil.
+func (e *Engine) At(t Time, k Kind, fn func()) Handle {
+	if t < e.now {
+		t = e.now
+	}
+	if int(k) >= len(e.phases) {
+		e.loadKinds()
+	}
+	var s int32
+	if n := len(e.free); n > 0 {
+		s = e.free[n-1]
+		e.free = e.free[:n-1]
+	} else {
+		s = int32(len(e.slots))
+		e.slots = append(e.slots, slot{gen: 1})
+	}
+	sl := &e.slots[s]
+	sl.fn, sl.kind = fn, k
+	e.push(item{at: t, key: uint64(e.phases[k])<<seqBits | e.seq&(1<<seqBits-1), slot: s, gen: sl.gen})
+	e.seq++
+	if n := len(e.queue) - e.stale; n > e.maxQueued {
+		e.maxQueued = n
+	}
+	return Handle{slot: s, gen: sl.gen}
+}
+
+// After schedules fn to run d after now as an event of kind k.
+func (e *Engine) After(d Duration, k Kind, fn func()) Handle {
+	return e.At(e.now.Add(d), k, fn)
+}
+
+// Cancel stops the event h names from firing. It reports whether the event
+// was still pending; cancelling a fired, cancelled or zero handle is a no-op.
+func (e *Engine) Cancel(h Handle) bool {
+	if !e.Pending(h) {
+		return false
+	}
+	e.release(h.slot)
+	e.cancelled++
+	e.stale++
+	// Cancelled entries are skipped when they reach the top. If they come to
+	// outnumber the live ones, rebuild the queue without them so that memory
+	// and sift depth stay proportional to the live events.
+	if e.stale > 64 && e.stale > len(e.queue)/2 {
+		e.compact()
+	}
+	return true
+}
+
+// Pending reports whether the event h names is still waiting to fire.
+func (e *Engine) Pending(h Handle) bool {
+	return h.gen != 0 && int(h.slot) < len(e.slots) && e.slots[h.slot].gen == h.gen && e.slots[h.slot].fn != nil
+}
+
+func (e *Engine) release(s int32) {
+	sl := &e.slots[s]
+	sl.fn = nil
+	sl.gen++
+	if sl.gen == 0 {
+		sl.gen = 1
+	}
+	e.free = append(e.free, s)
+}
+
+// Stop makes the current run return after the event being fired. It may be
+// called from a handler or from an OnAdvance function.
+func (e *Engine) Stop() { e.stopped = true }
+
+// Stopped reports whether Stop ended the last run.
+func (e *Engine) Stopped() bool { return e.stopped }
+
+// OnAdvance sets a function called each time the clock is about to move
+// forward to the time of the next event, before that event fires. It is the
+// hook for wall-clock pacing, progress reports and interruption; it may call
+// Stop, in which case the clock does not move. A nil fn removes the hook.
+func (e *Engine) OnAdvance(fn func(next Time)) { e.onAdvance = fn }
+
+// Step fires the next event, if there is one, and reports whether it did.
+func (e *Engine) Step() bool {
+	return e.step(Never)
+}
+
+// step fires the next event if it is due at or before limit.
+func (e *Engine) step(limit Time) bool {
+	for len(e.queue) > 0 {
+		top := &e.queue[0]
+		sl := &e.slots[top.slot]
+		if sl.gen != top.gen || sl.fn == nil {
+			e.pop()
+			e.stale--
+			continue
+		}
+		if top.at > limit {
+			return false
+		}
+		if top.at > e.now {
+			if e.onAdvance != nil {
+				e.onAdvance(top.at)
+				if e.stopped {
+					return false
+				}
+			}
+			e.now = top.at
+		}
+		s := top.slot
+		fn, k := sl.fn, sl.kind
+		e.pop()
+		e.release(s)
+		e.fired++
+		if int(k) >= len(e.byKind) {
+			e.growCounters(k)
+		}
+		e.byKind[k]++
+		fn()
+		return true
+	}
+	return false
+}
+
+// RunUntil fires every event due at or before t, in order, then sets the
+// clock to t. It returns early, with the clock at the last event fired, if a
+// handler calls Stop.
+func (e *Engine) RunUntil(t Time) {
+	e.stopped = false
+	for !e.stopped && e.step(t) {
+	}
+	if !e.stopped && t > e.now {
+		if e.onAdvance != nil {
+			e.onAdvance(t)
+			if e.stopped {
+				return
+			}
+		}
+		e.now = t
+	}
+}
+
+// RunFor is RunUntil(Now()+d).
+func (e *Engine) RunFor(d Duration) { e.RunUntil(e.now.Add(d)) }
+
+// RunUntilIdle fires events until none is left or a handler calls Stop.
+func (e *Engine) RunUntilIdle() {
+	e.stopped = false
+	for !e.stopped && e.step(Never) {
+	}
+}
+
+// RunWhile fires events while cond reports true before each of them and
+// there are events left, or until a handler calls Stop.
+func (e *Engine) RunWhile(cond func() bool) {
+	e.stopped = false
+	for !e.stopped && cond() && e.step(Never) {
+	}
+}
+
+// NextAt returns the time of the next pending event, or Never if there is none.
+func (e *Engine) NextAt() Time {
+	for len(e.queue) > 0 {
+		top := &e.queue[0]
+		if sl := &e.slots[top.slot]; sl.gen == top.gen && sl.fn != nil {
+			return top.at
+		}
+		e.pop()
+		e.stale--
+	}
+	return Never
+}
+
+func (e *Engine) loadKinds() {
+	kinds.RLock()
+	defer kinds.RUnlock()
+	for i := len(e.phases); i < len(kinds.list); i++ {
+		e.phases = append(e.phases, kinds.list[i].phase)
+	}
+}
+
+func (e *Engine) growCounters(k Kind) {
+	n := make([]uint64, int(k)+1, int(k)+16)
+	copy(n, e.byKind)
+	e.byKind = n
+}
+
+// The queue is a binary min-heap written out by hand: the standard
+// container/heap would cost an interface call per comparison.
+
+func (e *Engine) push(it item) {
+	e.queue = append(e.queue, it)
+	q := e.queue
+	i := len(q) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !it.less(&q[p]) {
+			break
+		}
+		q[i] = q[p]
+		i = p
+	}
+	q[i] = it
+}
+
+func (e *Engine) pop() {
+	q := e.queue
+	n := len(q) - 1
+	last := q[n]
+	e.queue = q[:n]
+	if n > 0 {
+		e.siftDown(0, last)
+	}
+}
+
+func (e *Engine) siftDown(i int, it item) {
+	q := e.queue
+	n := len(q)
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if r := c + 1; r < n && q[r].less(&q[c]) {
+			c = r
+		}
+		if !q[c].less(&it) {
+			break
+		}
+		q[i] = q[c]
+		i = c
+	}
+	q[i] = it
+}
+
+func (e *Engine) compact() {
+	q := e.queue[:0]
+	for _, it := range e.queue {
+		if sl := &e.slots[it.slot]; sl.gen == it.gen && sl.fn != nil {
+			q = append(q, it)
+		}
+	}
+	e.queue = q
+	e.stale = 0
+	for i := len(q)/2 - 1; i >= 0; i-- {
+		e.siftDown(i, q[i])
+	}
+}

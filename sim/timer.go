@@ -1,0 +1,155 @@
+package sim
+
+// Timer calls a function once at a chosen time, and can be moved or stopped
+// before then. Unlike an event handle it can be reused, and rearming it does
+// not allocate.
+type Timer struct {
+	e    *Engine
+	kind Kind
+	fn   func()
+	fire func()
+	h    Handle
+	when Time
+}
+
+// NewTimer returns a stopped timer that will call fn, as an event of kind k,
+// when it is armed with Reset or ResetAt and its time comes.
+func (e *Engine) NewTimer(k Kind, fn func()) *Timer {
+	t := &Timer{e: e, kind: k, fn: fn, when: Never}
+	t.fire = func() {
+		t.h = Handle{}
+		t.when = Never
+		t.fn()
+	}
+	return t
+}
+
+// ResetAt arms the timer to fire at time at, replacing any earlier arming. It
+// reports whether the timer was armed before.
+func (t *Timer) ResetAt(at Time) bool {
+	was := t.Stop()
+	if at < t.e.now {
+		at = t.e.now
+	}
+	t.when = at
+	t.h = t.e.At(at, t.kind, t.fire)
+	return was
+}
+
+// Reset arms the timer to fire d from now, replacing any earlier arming. It
+// reports whether the timer was armed before.
+func (t *Timer) Reset(d Duration) bool { return t.ResetAt(t.e.now.Add(d)) }
+
+// Stop disarms the timer. It reports whether the timer was armed.
+func (t *Timer) Stop() bool {
+	t.when = Never
+	return t.e.Cancel(t.h)
+}
+
+// Active reports whether the timer is armed.
+func (t *Timer) Active() bool { return t.e.Pending(t.h) }
+
+// When returns the time the timer will fire, or Never if it is not armed.
+func (t *Timer) When() Time { return t.when }
+
+// Ticker calls a function at every multiple of a period after it was started,
+// with the semantics of a Go time.Ticker read in a loop by a goroutine that
+// does work between reads:
+//
+//   - While the reader is busy (between Busy and Idle), the first tick that
+//     comes is kept and the later ones are dropped.
+//   - When the reader becomes idle with a tick kept, that tick is delivered at
+//     once; later ticks stay on the original grid.
+//   - Reset and Stop discard a kept tick (the guarantee of Go 1.23 timers).
+//
+// This is how the kubelet's probe workers behave when a probe outlasts its
+// period: the next probe starts as soon as the slow one ends, then the
+// schedule snaps back to the grid.
+type Ticker struct {
+	e       *Engine
+	kind    Kind
+	fn      func()
+	onTick  func()
+	deliver func()
+	period  Duration
+	next    Time
+	h       Handle
+	dh      Handle // a kept tick being delivered
+	busy    bool
+	kept    bool
+	running bool
+}
+
+// NewTicker returns a running ticker whose first tick comes d from now. It
+// panics if d is not positive, as time.NewTicker does.
+func (e *Engine) NewTicker(d Duration, k Kind, fn func()) *Ticker {
+	t := &Ticker{e: e, kind: k, fn: fn}
+	t.onTick = t.tick
+	t.deliver = func() {
+		t.dh = Handle{}
+		t.fn()
+	}
+	t.Reset(d)
+	return t
+}
+
+func (t *Ticker) tick() {
+	t.next = t.next.Add(t.period)
+	t.h = t.e.At(t.next, t.kind, t.onTick)
+	if t.busy || t.e.Pending(t.dh) {
+		t.kept = true
+		return
+	}
+	t.fn()
+}
+
+// Reset stops the ticker and restarts it with period d: the next tick comes d
+// from now. A kept tick is discarded. It panics if d is not positive.
+func (t *Ticker) Reset(d Duration) {
+	if d <= 0 {
+		panic("sim: non-positive interval for Ticker.Reset")
+	}
+	t.Stop()
+	t.period = d
+	t.next = t.e.now.Add(d)
+	t.h = t.e.At(t.next, t.kind, t.onTick)
+	t.running = true
+}
+
+// Stop turns the ticker off; no more ticks are delivered. A kept tick is
+// discarded.
+func (t *Ticker) Stop() {
+	t.e.Cancel(t.h)
+	t.e.Cancel(t.dh)
+	t.h, t.dh = Handle{}, Handle{}
+	t.kept = false
+	t.running = false
+}
+
+// Busy tells the ticker that its reader is doing work and cannot take a tick.
+func (t *Ticker) Busy() { t.busy = true }
+
+// Idle tells the ticker that its reader is waiting again. If a tick was kept
+// meanwhile, it is delivered now, as an event of the ticker's kind.
+func (t *Ticker) Idle() {
+	t.busy = false
+	if t.kept && t.running {
+		t.kept = false
+		t.dh = t.e.At(t.e.now, t.kind, t.deliver)
+	}
+}
+
+// Running reports whether the ticker is on.
+func (t *Ticker) Running() bool { return t.running }
+
+// Period returns the ticker's period.
+func (t *Ticker) Period() Duration { return t.period }
+
+// Next returns the time of the next tick on the grid, or Never if the ticker
+// is stopped.
+func (t *Ticker) Next() Time {
+	if !t.running {
+		return Never
+	}
+	return t.next
+}
