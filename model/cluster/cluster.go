@@ -1,0 +1,218 @@
+// Package cluster wires the model's components onto one kernel: the object
+// store, a kubelet per node, the controllers, and the timed actions of a
+// scenario. It is the one place that knows every component; the components
+// talk to each other only through the store.
+package cluster
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/probesim/probesim/model/events"
+	"github.com/probesim/probesim/model/kubelet"
+	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/model/store"
+	"github.com/probesim/probesim/model/version"
+	"github.com/probesim/probesim/sim"
+)
+
+// Version is probesim's version, recorded in every run.
+var Version = "0.1.0-dev"
+
+// Node describes one node of the cluster.
+type Node struct {
+	Name string
+}
+
+// Action is something done to the cluster at a simulated time: applying a
+// manifest, deleting a pod, sending a signal. Do changes the cluster; it is
+// called from the event loop at time At.
+type Action struct {
+	At   sim.Time
+	Name string // for diagnostics, e.g. "actions[2] (delete)"
+	Do   func(c *Cluster) error
+}
+
+// Config is everything a run needs. It is built by package scenarios from a
+// scenario file, or by tests directly.
+type Config struct {
+	Scenario string
+	Profile  *version.Profile
+	Seed     uint64
+	Nodes    []Node
+	// Apps gives the processes that run in containers; nil runs every
+	// container's process until it is killed.
+	Apps kubelet.Apps
+	// Objects are decoded, defaulted and validated manifests, applied at
+	// time 0 in order: *corev1.Pod, *appsv1.Deployment, *appsv1.ReplicaSet,
+	// *corev1.Service, and the OpenShift types of package api.
+	Objects []any
+	Actions []Action
+}
+
+// Cluster is one simulated cluster on its own engine.
+type Cluster struct {
+	cfg       Config
+	engine    *sim.Engine
+	log       *record.Log
+	store     *store.Store
+	events    *events.Recorder
+	kubelets  []*kubelet.Kubelet
+	bound     int
+	actionErr error
+}
+
+var (
+	kindAction = sim.NewKind("cluster/action", 30)
+	kindBind   = sim.NewKind("cluster/bind", 45)
+)
+
+// bindLatency stands for the scheduler until package scheduler places pods:
+// the time from a pod's creation to its binding.
+const bindLatency = 10 * sim.Duration(1e6)
+
+// New builds a cluster from cfg, recording into log. It writes the log's Run
+// record and schedules the initial objects and the actions; nothing runs
+// until RunUntil.
+func New(cfg Config, log *record.Log) (*Cluster, error) {
+	if cfg.Profile == nil {
+		p, err := version.Lookup(version.Default)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Profile = p
+	}
+	if len(cfg.Nodes) == 0 {
+		cfg.Nodes = []Node{{Name: "node"}}
+	}
+	if cfg.Apps == nil {
+		cfg.Apps = foreverApps{}
+	}
+	e := sim.New(cfg.Seed)
+	c := &Cluster{cfg: cfg, engine: e, log: log, store: store.New(e)}
+	c.events = events.NewRecorder(e.Now, log)
+	gates := map[string]bool{}
+	for k, v := range cfg.Profile.Gates {
+		gates[k] = v
+	}
+	log.Add(0, record.KindRun, &record.Run{
+		Scenario: cfg.Scenario, Release: cfg.Profile.Name, FeatureGates: gates,
+		Seed: cfg.Seed, Version: Version,
+	})
+	for _, n := range cfg.Nodes {
+		k := kubelet.New(kubelet.Config{
+			Node: n.Name, Engine: e, Store: c.store, Log: log, Events: c.events,
+			Profile: cfg.Profile, Apps: cfg.Apps, StartedAt: -sim.Time(1e12),
+		})
+		k.Start()
+		c.kubelets = append(c.kubelets, k)
+	}
+	c.store.Pods.Watch(bindLatency, c.bind)
+	for i, o := range cfg.Objects {
+		if err := c.create(o); err != nil {
+			return nil, fmt.Errorf("objects[%d]: %w", i, err)
+		}
+	}
+	for _, a := range cfg.Actions {
+		a := a
+		e.At(a.At, kindAction, func() {
+			if err := a.Do(c); err != nil && c.actionErr == nil {
+				c.actionErr = fmt.Errorf("%s at %s: %w", a.Name, a.At, err)
+				e.Stop()
+			}
+		})
+	}
+	return c, nil
+}
+
+// create stores a manifest's object as the API server would on creation.
+func (c *Cluster) create(o any) error {
+	switch o := o.(type) {
+	case *corev1.Pod:
+		return c.CreatePod(o.DeepCopy())
+	default:
+		return fmt.Errorf("%T is not supported by the model yet", o)
+	}
+}
+
+// CreatePod stores a new pod, filling in what the API server sets: UID,
+// namespace, creation time, phase Pending.
+func (c *Cluster) CreatePod(pod *corev1.Pod) error {
+	if pod.Namespace == "" {
+		pod.Namespace = "default"
+	}
+	pod.UID = types.UID(c.store.NewUID())
+	pod.CreationTimestamp = store.WallSeconds(c.engine.Now())
+	pod.Status = corev1.PodStatus{Phase: corev1.PodPending}
+	if !c.store.Pods.Create(pod) {
+		return fmt.Errorf("pods %q already exists", pod.Name)
+	}
+	c.log.Add(c.engine.Now(), record.KindObject, &record.Object{Header: record.Header{Object: "Pod/" + pod.Name}, Action: "created", Owner: owner(pod)})
+	return nil
+}
+
+func owner(pod *corev1.Pod) string {
+	for _, r := range pod.OwnerReferences {
+		if r.Controller != nil && *r.Controller {
+			return r.Kind + "/" + r.Name
+		}
+	}
+	return ""
+}
+
+// bind places an unbound pod on a node. It stands in for kube-scheduler
+// until package scheduler exists: pods go to the nodes in turn.
+func (c *Cluster) bind(ev store.EventType, pod, _ *corev1.Pod) {
+	if ev != store.Added || pod.Spec.NodeName != "" {
+		return
+	}
+	cur, ok := c.store.Pods.Get(pod.Namespace, pod.Name)
+	if !ok || cur.UID != pod.UID || cur.Spec.NodeName != "" {
+		return
+	}
+	node := c.cfg.Nodes[c.bound%len(c.cfg.Nodes)].Name
+	c.bound++
+	p := cur.DeepCopy()
+	p.Spec.NodeName = node
+	p.Status.Conditions = append(p.Status.Conditions, corev1.PodCondition{
+		Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: store.WallSeconds(c.engine.Now()),
+	})
+	c.store.Pods.Update(p)
+	c.events.Eventf(events.Source{Component: "default-scheduler"}, "Pod/"+p.Name, events.Normal, "Scheduled",
+		fmt.Sprintf("Successfully assigned %s/%s to %s", p.Namespace, p.Name, node))
+}
+
+// Engine returns the cluster's kernel, for pacing, interruption and stats.
+func (c *Cluster) Engine() *sim.Engine { return c.engine }
+
+// Store returns the cluster's object store.
+func (c *Cluster) Store() *store.Store { return c.store }
+
+// Log returns the run's log.
+func (c *Cluster) Log() *record.Log { return c.log }
+
+// RunUntil runs the cluster until simulated time t, or until the engine is
+// stopped. It returns the error of the first action that failed, which
+// stops the run.
+func (c *Cluster) RunUntil(t sim.Time) error {
+	c.engine.RunUntil(t)
+	return c.actionErr
+}
+
+// Finish closes the log with its End record. Call it once, after the last
+// RunUntil.
+func (c *Cluster) Finish() {
+	c.log.Add(c.engine.Now(), record.KindEnd, &record.End{Events: c.engine.Stats().Fired, Hash: c.log.Hash()})
+}
+
+// foreverApps runs every container's process until it is killed.
+type foreverApps struct{}
+
+func (foreverApps) Start(string, int, sim.Time, *rand.Rand) kubelet.Process { return foreverProcess{} }
+
+type foreverProcess struct{}
+
+func (foreverProcess) Exit() (sim.Time, int32, string, bool) { return 0, 0, "", false }

@@ -1,0 +1,210 @@
+// Package kubelet models the node agent: the sync loop with its one-second
+// tick, the generic PLEG relisting the runtime every second, pod workers and
+// their requeue rules, the container runtime, the status manager and the
+// prober. It follows pkg/kubelet in kubernetes/kubernetes; docs/fidelity.md
+// records, per behaviour, the source it follows.
+//
+// Everything the kubelet learns about containers reaches pod syncs and the
+// API only through the paths the real one has, with their latencies: a
+// process exit is seen at the next PLEG relist (0-1 s later), work queued
+// for later is picked up on the next sync tick, and a pod's API status is
+// what the last pod sync generated.
+package kubelet
+
+import (
+	"math/rand/v2"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/probesim/probesim/model/events"
+	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/model/store"
+	"github.com/probesim/probesim/model/version"
+	"github.com/probesim/probesim/sim"
+)
+
+// Timing constants of the kubelet (pkg/kubelet/kubelet.go).
+const (
+	syncPeriod          = 1 * time.Second  // syncCh ticker in syncLoop
+	plegRelistPeriod    = 1 * time.Second  // genericPlegRelistPeriod
+	housekeepingPeriod  = 2 * time.Second  // housekeepingPeriod
+	resyncInterval      = 60 * time.Second // KubeletConfiguration.syncFrequency default
+	backOffPeriod       = 10 * time.Second // pod worker requeue after an error (≤ 1.34)
+	workerJitterFactor  = 0.5              // workerResyncIntervalJitterFactor, workerBackOffPeriodJitterFactor
+	podWatchLatency     = 5 * time.Millisecond
+	statusUpdateLatency = 2 * time.Millisecond
+)
+
+// Phases of the kubelet's events. Simultaneous events resolve so that a
+// process change happens before the relist that sees it, and a relist
+// before the sync tick of the same instant.
+const (
+	phaseRuntime = 20 // runtime operations completing, processes changing
+	phasePLEG    = 50
+	phaseProbe   = 60
+	phaseSyncCh  = 70
+	phaseSync    = 80
+	phaseHouse   = 90
+)
+
+var (
+	kindSyncTick  = sim.NewKind("kubelet/sync-tick", phaseSyncCh)
+	kindRelist    = sim.NewKind("kubelet/pleg-relist", phasePLEG)
+	kindHouse     = sim.NewKind("kubelet/housekeeping", phaseHouse)
+	kindPodSync   = sim.NewKind("kubelet/pod-sync", phaseSync)
+	kindRuntimeOp = sim.NewKind("kubelet/runtime-op", phaseRuntime)
+	kindProcess   = sim.NewKind("app/process", phaseRuntime-5)
+)
+
+// Config is what a kubelet needs from the cluster.
+type Config struct {
+	Node    string
+	Engine  *sim.Engine
+	Store   *store.Store
+	Log     *record.Log
+	Events  *events.Recorder
+	Profile *version.Profile
+	Apps    Apps
+	// StartedAt is when the kubelet process started. Kubelets of the
+	// initial nodes started long before the run; a restarted kubelet starts
+	// during it, which matters to the prober's start-up jitter.
+	StartedAt sim.Time
+}
+
+// Apps gives the processes that run in containers. Package app implements
+// it from a scenario's behaviour descriptions; tests use small fakes.
+type Apps interface {
+	// Start starts instance n (1 = the first start in the pod) of the
+	// process of image, at time at, drawing what varies from r.
+	Start(image string, n int, at sim.Time, r *rand.Rand) Process
+}
+
+// Process is a container's running program.
+type Process interface {
+	// Exit reports when the process ends by itself, with which exit code
+	// and termination reason ("Error", "Completed", "OOMKilled"); ok is
+	// false if it runs until it is killed.
+	Exit() (at sim.Time, code int32, reason string, ok bool)
+}
+
+// Kubelet is one node's agent.
+type Kubelet struct {
+	cfg    Config
+	e      *sim.Engine
+	rng    *rand.Rand
+	source events.Source
+
+	pods     map[types.UID]*podState
+	podOrder []*podState // admission order, for deterministic iteration
+
+	syncTicker  *sim.Ticker
+	plegTicker  *sim.Ticker
+	houseTicker *sim.Ticker
+	lastRelist  sim.Time
+	containerID uint64
+	backoff     map[string]*backoffEntry
+}
+
+// New returns a kubelet for cfg.Node. Call Start to begin its loops.
+func New(cfg Config) *Kubelet {
+	return &Kubelet{
+		cfg:    cfg,
+		e:      cfg.Engine,
+		rng:    cfg.Engine.Rand("kubelet/" + cfg.Node),
+		source: events.Source{Component: "kubelet", Host: cfg.Node},
+		pods:   map[types.UID]*podState{},
+	}
+}
+
+// Start begins the kubelet's loops and its watch of the pods bound to its
+// node. The sync tick, the PLEG relist and housekeeping each run on a grid
+// whose phase, relative to the start of the run, is drawn from the node's
+// stream: the kubelet started at some unknown moment before.
+func (k *Kubelet) Start() {
+	phase := func(period time.Duration) sim.Duration { return sim.Duration(k.rng.Int64N(int64(period))) }
+	k.e.After(phase(syncPeriod), kindSyncTick, func() {
+		k.syncTick()
+		k.syncTicker = k.e.NewTicker(syncPeriod, kindSyncTick, k.syncTick)
+	})
+	k.e.After(phase(plegRelistPeriod), kindRelist, func() {
+		k.relist()
+		k.plegTicker = k.e.NewTicker(plegRelistPeriod, kindRelist, k.relist)
+	})
+	k.e.After(phase(housekeepingPeriod), kindHouse, func() {
+		k.housekeeping()
+		k.houseTicker = k.e.NewTicker(housekeepingPeriod, kindHouse, k.housekeeping)
+	})
+	k.cfg.Store.Pods.Watch(podWatchLatency, k.podEvent)
+}
+
+// podEvent is the kubelet's pod informer: it admits pods bound to this node
+// and passes updates (deletion above all) to their workers.
+//
+// Like the kubelet's pod config source (pkg/kubelet/config/config.go
+// checkAndUpdatePod), it ignores updates that change only the status: the
+// kubelet's own status writes must not trigger syncs.
+func (k *Kubelet) podEvent(ev store.EventType, pod, old *corev1.Pod) {
+	if pod.Spec.NodeName != k.cfg.Node {
+		return
+	}
+	ps := k.pods[pod.UID]
+	switch {
+	case ps == nil && ev != store.Deleted:
+		k.admit(pod)
+	case ps != nil && ev == store.Deleted:
+		k.forget(ps)
+	case ps != nil:
+		ps.pod = pod
+		if specChanged(old, pod) {
+			k.updatePod(ps)
+		}
+	}
+}
+
+func specChanged(old, pod *corev1.Pod) bool {
+	if old == nil {
+		return true
+	}
+	return !equality.Semantic.DeepEqual(old.Spec, pod.Spec) ||
+		!equality.Semantic.DeepEqual(old.DeletionTimestamp, pod.DeletionTimestamp) ||
+		!equality.Semantic.DeepEqual(old.Labels, pod.Labels) ||
+		!equality.Semantic.DeepEqual(old.Annotations, pod.Annotations)
+}
+
+// syncTick is the syncCh branch of syncLoopIteration: pods whose requeue
+// delay has passed get a sync (getPodsToSync).
+func (k *Kubelet) syncTick() {
+	now := k.e.Now()
+	for _, ps := range k.podOrder {
+		if ps.requeueAt != sim.Never && ps.requeueAt <= now {
+			ps.requeueAt = sim.Never
+			k.updatePod(ps)
+		}
+	}
+}
+
+func (k *Kubelet) housekeeping() {
+	// HandlePodCleanups: the crash-loop backoff entries older than their
+	// expiry are garbage collected here.
+	k.gcBackoff()
+}
+
+// jitter is wait.Jitter: d plus a random fraction up to factor of d.
+func (k *Kubelet) jitter(d sim.Duration, factor float64) sim.Duration {
+	return d + sim.Duration(k.rng.Float64()*factor*float64(d))
+}
+
+func (k *Kubelet) newContainerID() string {
+	k.containerID++
+	const hex = "0123456789abcdef"
+	var b [16]byte
+	v := k.containerID*0x9e3779b97f4a7c15 ^ uint64(len(k.cfg.Node))
+	for i := range b {
+		b[i] = hex[v&15]
+		v = v>>4 | v<<60
+	}
+	return "containerd://" + string(b[:])
+}

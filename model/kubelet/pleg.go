@@ -1,0 +1,28 @@
+package kubelet
+
+// relist is GenericPLEG.Relist: it compares each container's state with the
+// previous relist and, for every pod in which something changed, updates the
+// pod cache and asks the pod's worker for a sync. Then it releases workers
+// waiting for a cache newer than their last sync.
+func (k *Kubelet) relist() {
+	k.lastRelist = k.e.Now()
+	for _, ps := range k.podOrder {
+		changed := false
+		for i, c := range ps.containers {
+			in := c.newest()
+			old := ps.cache[i]
+			var st runtimeStatus
+			if in != nil {
+				st = runtimeStatus{inst: in, running: in.running, finishedAt: in.finishedAt}
+			}
+			if st != old {
+				ps.cache[i] = st
+				changed = true
+			}
+		}
+		if changed {
+			k.updatePod(ps)
+		}
+	}
+	k.relistDone()
+}

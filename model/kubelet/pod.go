@@ -1,0 +1,97 @@
+package kubelet
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/sim"
+)
+
+// podState is everything the kubelet keeps about one admitted pod.
+type podState struct {
+	k          *Kubelet
+	pod        *corev1.Pod // the newest spec seen from the API
+	object     string      // "Pod/name", for records and events
+	containers []*containerState
+
+	// Pod worker (pod_workers.go managePodLoop).
+	working     bool     // a sync is in progress
+	pending     bool     // an update came while working
+	waitRelist  bool     // the next sync waits for a relist newer than lastSyncEnd
+	lastSyncEnd sim.Time // lastSyncTime in managePodLoop
+	requeueAt   sim.Time // the work queue's due time; Never when not queued
+	sync        *podSync
+
+	// PLEG cache: the runtime state of each container as of the last relist.
+	cache []runtimeStatus
+
+	// Status manager.
+	status     corev1.PodStatus
+	lastRecord record.PodStatus
+	recorded   bool
+}
+
+// containerState is the runtime's view of one container of the spec: its
+// instances, newest last.
+type containerState struct {
+	spec      *corev1.Container
+	instances []*instance
+	// reason is the kubelet's reasonCache entry: why the last attempt to
+	// start the container failed (CrashLoopBackOff), shown as the waiting
+	// reason in the statuses generated after it.
+	reason, reasonMessage string
+}
+
+// instance is one run of a container: what crictl would list.
+type instance struct {
+	n          int // 1-based
+	id         string
+	running    bool
+	startedAt  sim.Time
+	finishedAt sim.Time
+	exitCode   int32
+	reason     string
+	proc       Process
+	exit       sim.Handle
+}
+
+// runtimeStatus is what the PLEG cache holds for one container: the newest
+// instance and its state when the relist ran.
+type runtimeStatus struct {
+	inst       *instance
+	running    bool
+	finishedAt sim.Time
+}
+
+func (c *containerState) newest() *instance {
+	if len(c.instances) == 0 {
+		return nil
+	}
+	return c.instances[len(c.instances)-1]
+}
+
+func (k *Kubelet) admit(pod *corev1.Pod) {
+	ps := &podState{k: k, pod: pod, object: "Pod/" + pod.Name, requeueAt: sim.Never}
+	for i := range pod.Spec.Containers {
+		ps.containers = append(ps.containers, &containerState{spec: &pod.Spec.Containers[i]})
+	}
+	ps.cache = make([]runtimeStatus, len(ps.containers))
+	k.pods[pod.UID] = ps
+	k.podOrder = append(k.podOrder, ps)
+	k.updatePod(ps)
+}
+
+func (k *Kubelet) forget(ps *podState) {
+	delete(k.pods, ps.pod.UID)
+	for i, p := range k.podOrder {
+		if p == ps {
+			k.podOrder = append(k.podOrder[:i], k.podOrder[i+1:]...)
+			break
+		}
+	}
+	for _, c := range ps.containers {
+		if in := c.newest(); in != nil {
+			k.e.Cancel(in.exit)
+		}
+	}
+}

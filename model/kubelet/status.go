@@ -1,0 +1,221 @@
+package kubelet
+
+import (
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+
+	"github.com/probesim/probesim/model/kubectl"
+	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/model/store"
+)
+
+// generateStatus is generateAPIPodStatus: the pod's API status from the PLEG
+// cache, the reason cache and the probe results.
+func (ps *podState) generateStatus() corev1.PodStatus {
+	now := ps.k.e.Now()
+	old := ps.status
+	st := corev1.PodStatus{
+		HostIP:    old.HostIP,
+		PodIP:     old.PodIP,
+		StartTime: old.StartTime,
+		QOSClass:  old.QOSClass,
+	}
+	if st.StartTime == nil {
+		t := store.WallSeconds(now)
+		st.StartTime = &t
+	}
+	for i, c := range ps.containers {
+		st.ContainerStatuses = append(st.ContainerStatuses, ps.containerStatus(c, ps.cache[i]))
+	}
+	st.Phase = podPhase(ps.pod.Spec.RestartPolicy, st.ContainerStatuses)
+	st.Conditions = ps.conditions(st)
+	return st
+}
+
+// containerStatus is convertToAPIContainerStatuses for one container.
+func (ps *podState) containerStatus(c *containerState, rs runtimeStatus) corev1.ContainerStatus {
+	cs := corev1.ContainerStatus{Name: c.spec.Name, Image: c.spec.Image}
+	f := false
+	cs.Started = &f
+	in := rs.inst
+	if in == nil {
+		cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
+		return cs
+	}
+	cs.ContainerID = in.id
+	cs.ImageID = c.spec.Image
+	cs.RestartCount = int32(in.n - 1)
+	if rs.running {
+		cs.State.Running = &corev1.ContainerStateRunning{StartedAt: store.WallSeconds(in.startedAt)}
+		started := true
+		cs.Started = &started
+		cs.Ready = true
+	} else {
+		cs.State.Terminated = terminated(in)
+	}
+	if in.n > 1 {
+		prev := c.instances[in.n-2]
+		cs.LastTerminationState.Terminated = terminated(prev)
+	}
+	// A container whose last start failed shows the reason as its waiting
+	// state; its terminated state moves to the last termination.
+	if c.reason != "" && !rs.running {
+		if cs.State.Terminated != nil {
+			cs.LastTerminationState = cs.State
+		}
+		cs.State = corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: c.reason, Message: c.reasonMessage}}
+	}
+	return cs
+}
+
+func terminated(in *instance) *corev1.ContainerStateTerminated {
+	return &corev1.ContainerStateTerminated{
+		ExitCode:    in.exitCode,
+		Reason:      in.reason,
+		StartedAt:   store.WallSeconds(in.startedAt),
+		FinishedAt:  store.WallSeconds(in.finishedAt),
+		ContainerID: in.id,
+	}
+}
+
+// podPhase is getPhase in pkg/kubelet/kubelet_pods.go, for pods without init
+// containers.
+func podPhase(policy corev1.RestartPolicy, statuses []corev1.ContainerStatus) corev1.PodPhase {
+	var running, waiting, stopped, succeeded int
+	for _, cs := range statuses {
+		switch {
+		case cs.State.Running != nil:
+			running++
+		case cs.State.Terminated != nil:
+			stopped++
+			if cs.State.Terminated.ExitCode == 0 {
+				succeeded++
+			}
+		case cs.State.Waiting != nil:
+			if cs.LastTerminationState.Terminated != nil {
+				stopped++
+			} else {
+				waiting++
+			}
+		}
+	}
+	switch {
+	case waiting > 0:
+		return corev1.PodPending
+	case running > 0:
+		return corev1.PodRunning
+	case stopped > 0:
+		if policy == corev1.RestartPolicyAlways {
+			return corev1.PodRunning
+		}
+		if stopped == succeeded {
+			return corev1.PodSucceeded
+		}
+		if policy == corev1.RestartPolicyNever {
+			return corev1.PodFailed
+		}
+		return corev1.PodRunning
+	}
+	return corev1.PodPending
+}
+
+// conditions builds Initialized, ContainersReady and Ready
+// (pkg/kubelet/status/generate.go), keeping PodScheduled from the API and each
+// condition's lastTransitionTime while its status stays the same.
+func (ps *podState) conditions(st corev1.PodStatus) []corev1.PodCondition {
+	now := store.WallSeconds(ps.k.e.Now())
+	var unready []string
+	for _, cs := range st.ContainerStatuses {
+		if !cs.Ready {
+			unready = append(unready, cs.Name)
+		}
+	}
+	terminal := st.Phase == corev1.PodSucceeded || st.Phase == corev1.PodFailed
+	ready := corev1.PodCondition{Type: corev1.ContainersReady, Status: corev1.ConditionTrue}
+	switch {
+	case terminal:
+		ready.Status, ready.Reason = corev1.ConditionFalse, "PodCompleted"
+	case len(unready) > 0:
+		ready.Status, ready.Reason = corev1.ConditionFalse, "ContainersNotReady"
+		ready.Message = fmt.Sprintf("containers with unready status: [%s]", strings.Join(unready, " "))
+	}
+	podReady := ready
+	podReady.Type = corev1.PodReady
+	conds := []corev1.PodCondition{
+		{Type: corev1.PodInitialized, Status: corev1.ConditionTrue},
+		ready,
+		podReady,
+	}
+	for _, c := range ps.pod.Status.Conditions {
+		if c.Type == corev1.PodScheduled {
+			conds = append([]corev1.PodCondition{c}, conds...)
+		}
+	}
+	for i := range conds {
+		conds[i].LastTransitionTime = now
+		for _, o := range ps.status.Conditions {
+			if o.Type == conds[i].Type && o.Status == conds[i].Status {
+				conds[i].LastTransitionTime = o.LastTransitionTime
+			}
+		}
+	}
+	return conds
+}
+
+// setStatus is the status manager's SetPodStatus: a changed status is written
+// to the API, and a change of what kubectl shows is recorded.
+func (ps *podState) setStatus(st corev1.PodStatus) {
+	if equality.Semantic.DeepEqual(st, ps.status) {
+		return
+	}
+	ps.status = st
+	k := ps.k
+	cur, ok := k.cfg.Store.Pods.Get(ps.pod.Namespace, ps.pod.Name)
+	if !ok || cur.UID != ps.pod.UID {
+		return
+	}
+	pod := cur.DeepCopy()
+	pod.Status = *st.DeepCopy()
+	k.cfg.Store.Pods.Update(pod)
+	ps.record(pod)
+}
+
+// record adds a PodStatus record if what the API shows has changed.
+func (ps *podState) record(pod *corev1.Pod) {
+	row := kubectl.Pod(pod)
+	r := record.PodStatus{
+		Header:     record.Header{Object: ps.object},
+		Phase:      string(pod.Status.Phase),
+		Ready:      row.Ready,
+		Status:     row.Status,
+		Restarts:   row.Restarts,
+		Node:       pod.Spec.NodeName,
+		Conditions: map[string]bool{},
+	}
+	for _, c := range pod.Status.Conditions {
+		r.Conditions[string(c.Type)] = c.Status == corev1.ConditionTrue
+	}
+	if ps.recorded && samePodRecord(&r, &ps.lastRecord) {
+		return
+	}
+	ps.recorded = true
+	ps.lastRecord = r
+	rc := r
+	ps.k.cfg.Log.Add(ps.k.e.Now(), "PodStatus", &rc)
+}
+
+func samePodRecord(a, b *record.PodStatus) bool {
+	if a.Phase != b.Phase || a.Ready != b.Ready || a.Status != b.Status || a.Restarts != b.Restarts || a.Node != b.Node || len(a.Conditions) != len(b.Conditions) {
+		return false
+	}
+	// The result does not depend on the order of iteration.
+	for k, v := range a.Conditions {
+		if w, ok := b.Conditions[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,112 @@
+package kubelet
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/probesim/probesim/model/events"
+	"github.com/probesim/probesim/sim"
+)
+
+// Container runtime latencies. These are model parameters, not Kubernetes
+// constants: typical containerd figures for creating and starting a container
+// whose image is present. docs/fidelity.md lists them as assumptions.
+const (
+	createLatency = 30 * sim.Duration(1e6)
+	startLatency  = 50 * sim.Duration(1e6)
+)
+
+// podSync is one pod sync in progress (Kubelet.SyncPod followed by
+// kubeGenericRuntimeManager.SyncPod). Steps that take simulated time, such as
+// creating and starting a container, continue from kernel events.
+type podSync struct {
+	ps      *podState
+	toStart []int // indexes of containers to start, in spec order
+	failed  bool
+}
+
+func newPodSync(ps *podState) *podSync { return &podSync{ps: ps} }
+
+// run performs the instantaneous part of a sync: it generates and publishes
+// the API status from the PLEG cache, then computes what the runtime must do
+// (computePodActions) and starts doing it.
+func (s *podSync) run() {
+	ps := s.ps
+	ps.setStatus(ps.generateStatus())
+	for i, c := range ps.containers {
+		st := ps.cache[i]
+		switch {
+		case st.inst == nil:
+			// Never started: start it.
+			s.toStart = append(s.toStart, i)
+		case st.running:
+			// Running containers are left alone here; probe-driven kills are
+			// the prober's business.
+		case shouldRestart(ps.pod.Spec.RestartPolicy, st.inst.exitCode):
+			s.toStart = append(s.toStart, i)
+		default:
+			_ = c
+		}
+	}
+	s.next()
+}
+
+// shouldRestart is ShouldContainerBeRestarted for an exited container
+// (pkg/kubelet/container/helpers.go).
+func shouldRestart(policy corev1.RestartPolicy, exitCode int32) bool {
+	switch policy {
+	case corev1.RestartPolicyNever:
+		return false
+	case corev1.RestartPolicyOnFailure:
+		return exitCode != 0
+	default:
+		return true
+	}
+}
+
+// next starts the next container of the sync, or completes the sync.
+func (s *podSync) next() {
+	ps := s.ps
+	if len(s.toStart) == 0 {
+		ps.finishSync(s.failed)
+		return
+	}
+	i := s.toStart[0]
+	s.toStart = s.toStart[1:]
+	c := ps.containers[i]
+	if inBackoff := ps.k.doBackOff(ps, c, ps.cache[i]); inBackoff {
+		s.failed = true
+		s.next()
+		return
+	}
+	c.reason, c.reasonMessage = "", ""
+	s.startContainer(c)
+}
+
+// startContainer is startContainer in kuberuntime_container.go: ensure the
+// image, create the container, start it. Each step records its event; the
+// process begins when the start completes.
+func (s *podSync) startContainer(c *containerState) {
+	ps := s.ps
+	k := ps.k
+	ref := ps.object
+	k.cfg.Events.Eventf(k.source, ref, events.Normal, "Pulled",
+		fmt.Sprintf("Container image %q already present on machine", c.spec.Image))
+	k.e.After(createLatency, kindRuntimeOp, func() {
+		k.cfg.Events.Eventf(k.source, ref, events.Normal, "Created", k.msgCreated(c.spec.Name))
+		k.e.After(startLatency, kindRuntimeOp, func() {
+			k.runContainer(ps, c)
+			k.cfg.Events.Eventf(k.source, ref, events.Normal, "Started", k.msgStarted(c.spec.Name))
+			s.next()
+		})
+	})
+}
+
+func (k *Kubelet) msgCreated(name string) string {
+	return "Created container: " + name
+}
+
+func (k *Kubelet) msgStarted(name string) string {
+	return "Started container " + name
+}

@@ -1,0 +1,63 @@
+package kubelet
+
+import (
+	"github.com/probesim/probesim/sim"
+)
+
+// updatePod is podWorkers.UpdatePod: it asks for a sync of the pod. A worker
+// that is busy remembers one pending update and syncs again when it is done;
+// updates coalesce.
+func (k *Kubelet) updatePod(ps *podState) {
+	if ps.working {
+		ps.pending = true
+		return
+	}
+	ps.working = true
+	k.e.At(k.e.Now(), kindPodSync, ps.startSync)
+}
+
+// startSync begins one iteration of managePodLoop. Before syncing, the worker
+// reads the pod's runtime status from the PLEG cache with GetNewerThan(the
+// end of the previous sync): if no relist has run since then, it waits for
+// the next one.
+func (ps *podState) startSync() {
+	k := ps.k
+	if ps.lastSyncEnd != 0 && k.lastRelist <= ps.lastSyncEnd {
+		ps.waitRelist = true
+		return
+	}
+	ps.sync = newPodSync(ps)
+	ps.sync.run()
+}
+
+// relistDone releases the workers that wait for a fresh cache.
+func (k *Kubelet) relistDone() {
+	for _, ps := range k.podOrder {
+		if ps.waitRelist {
+			ps.waitRelist = false
+			ps.startSync()
+		}
+	}
+}
+
+// finishSync is completeWork: it requeues the pod, after the resync interval
+// if the sync succeeded or after the error backoff if it failed, and runs the
+// next sync at once if an update is pending.
+func (ps *podState) finishSync(failed bool) {
+	k := ps.k
+	now := k.e.Now()
+	ps.sync = nil
+	ps.lastSyncEnd = now
+	var delay sim.Duration
+	if failed {
+		delay = k.jitter(backOffPeriod, workerJitterFactor)
+	} else {
+		delay = k.jitter(resyncInterval, workerJitterFactor)
+	}
+	ps.requeueAt = now.Add(delay)
+	ps.working = false
+	if ps.pending {
+		ps.pending = false
+		k.updatePod(ps)
+	}
+}
