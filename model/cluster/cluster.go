@@ -102,9 +102,9 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 		Scenario: cfg.Scenario, Release: cfg.Profile.Name, FeatureGates: gates,
 		Seed: cfg.Seed, Version: Version,
 	})
-	for _, n := range cfg.Nodes {
+	for i, n := range cfg.Nodes {
 		k := kubelet.New(kubelet.Config{
-			Node: n.Name, Engine: e, Store: c.store, Log: log, Events: c.events,
+			Node: n.Name, PodSubnet: fmt.Sprintf("10.128.%d.", i), Engine: e, Store: c.store, Log: log, Events: c.events,
 			Profile: cfg.Profile, Apps: cfg.Apps, StartedAt: -sim.Time(1e12),
 		})
 		k.Start()
@@ -213,6 +213,32 @@ type foreverApps struct{}
 
 func (foreverApps) Start(string, int, sim.Time, *rand.Rand) kubelet.Process { return foreverProcess{} }
 
+// foreverProcess listens at once and answers every request successfully
+// without delay; it exits at once on a terminating signal.
 type foreverProcess struct{}
 
 func (foreverProcess) Exit() (sim.Time, int32, string, bool) { return 0, 0, "", false }
+
+func (foreverProcess) HTTP(at sim.Time, _ int, _ string) kubelet.Answer {
+	return kubelet.Answer{Code: 200, End: at}
+}
+
+func (foreverProcess) TCP(at sim.Time, _ int) kubelet.Answer { return kubelet.Answer{End: at} }
+
+func (foreverProcess) GRPC(at sim.Time, _ int, _ string) kubelet.Answer {
+	return kubelet.Answer{Code: 1, End: at}
+}
+
+func (foreverProcess) Exec(at sim.Time, _ []string) kubelet.Answer { return kubelet.Answer{End: at} }
+
+func (foreverProcess) Signal(at sim.Time, sig string) (sim.Time, int32, bool) {
+	switch sig {
+	case "TERM":
+		return at, 143, true
+	case "INT":
+		return at, 130, true
+	case "KILL":
+		return at, 137, true
+	}
+	return 0, 0, false
+}

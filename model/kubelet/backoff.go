@@ -41,8 +41,21 @@ func specHash(c *containerState) string { return c.spec.Image }
 // records a BackOff event and the reason that later statuses show, and
 // reports true. IsInBackOffSince and Next judge expiry at FinishedAt, not
 // now (flowcontrol/backoff.go hasExpired). Otherwise it advances the backoff (Next) and reports false.
+//
+// The cached status is the one the sync started with. When the sync has
+// just killed the container for a failed liveness probe, the cache still
+// shows it running, so the newest exited instance is the one before it
+// (fact sheet 2.8; the kubelet's container GC keeps one dead instance).
 func (k *Kubelet) doBackOff(ps *podState, c *containerState, rs runtimeStatus) bool {
-	if rs.inst == nil || rs.running {
+	var ts sim.Time
+	switch {
+	case rs.inst == nil:
+		return false
+	case !rs.running:
+		ts = rs.finishedAt
+	case rs.inst.n > 1:
+		ts = c.instances[rs.inst.n-2].finishedAt
+	default:
 		return false
 	}
 	if k.backoff == nil {
@@ -50,7 +63,6 @@ func (k *Kubelet) doBackOff(ps *podState, c *containerState, rs runtimeStatus) b
 	}
 	now := k.e.Now()
 	key := backoffKey(ps, c)
-	ts := rs.finishedAt
 	e := k.backoff[key]
 	if e != nil && ts.Sub(e.lastUpdate) <= backoffExpiry && now.Sub(ts) < e.backoff {
 		pod := fmt.Sprintf("%s_%s(%s)", ps.pod.Name, ps.pod.Namespace, ps.pod.UID)

@@ -61,13 +61,15 @@ var (
 
 // Config is what a kubelet needs from the cluster.
 type Config struct {
-	Node    string
-	Engine  *sim.Engine
-	Store   *store.Store
-	Log     *record.Log
-	Events  *events.Recorder
-	Profile *version.Profile
-	Apps    Apps
+	Node string
+	// PodSubnet is the prefix of the node's pod IPs, "10.128.0.".
+	PodSubnet string
+	Engine    *sim.Engine
+	Store     *store.Store
+	Log       *record.Log
+	Events    *events.Recorder
+	Profile   *version.Profile
+	Apps      Apps
 	// StartedAt is when the kubelet process started. Kubelets of the
 	// initial nodes started long before the run; a restarted kubelet starts
 	// during it, which matters to the prober's start-up jitter.
@@ -82,12 +84,50 @@ type Apps interface {
 	Start(image string, n int, at sim.Time, r *rand.Rand) Process
 }
 
-// Process is a container's running program.
+// Process is a container's running program, as far as the kubelet can
+// observe it: when it ends by itself, how it answers probes, how it reacts
+// to signals.
 type Process interface {
 	// Exit reports when the process ends by itself, with which exit code
 	// and termination reason ("Error", "Completed", "OOMKilled"); ok is
 	// false if it runs until it is killed.
 	Exit() (at sim.Time, code int32, reason string, ok bool)
+	// HTTP answers a GET of path on port, sent at time at.
+	HTTP(at sim.Time, port int, path string) Answer
+	// TCP answers a connection attempt to port at time at.
+	TCP(at sim.Time, port int) Answer
+	// GRPC answers a grpc.health.v1 Check of service on port at time at.
+	GRPC(at sim.Time, port int, service string) Answer
+	// Exec answers a command run in the container at time at.
+	Exec(at sim.Time, command []string) Answer
+	// Signal delivers sig ("TERM", "KILL", ...) at time at and reports
+	// whether, when and with which code the process exits because of it.
+	Signal(at sim.Time, sig string) (exitAt sim.Time, code int32, exits bool)
+}
+
+// AnswerKind says how a request ended.
+type AnswerKind uint8
+
+// How a request can end.
+const (
+	Answered AnswerKind = iota // a response: Code is its status or exit code
+	Refused                    // connection refused: nothing listens
+	Reset                      // the connection was reset
+	Hung                       // no answer ever comes
+)
+
+// Answer is what a process did with one request.
+type Answer struct {
+	Kind AnswerKind
+	// Code is the HTTP status, the exec exit code, or for gRPC 1 when
+	// SERVING and 2 when NOT_SERVING.
+	Code int
+	// Location is the target of an HTTP redirect.
+	Location string
+	// Output is an exec command's combined output.
+	Output string
+	// End is when the answer is complete; Never for Hung.
+	End sim.Time
 }
 
 // Kubelet is one node's agent.
@@ -106,6 +146,7 @@ type Kubelet struct {
 	lastRelist  sim.Time
 	containerID uint64
 	backoff     map[string]*backoffEntry
+	podIPs      int
 }
 
 // New returns a kubelet for cfg.Node. Call Start to begin its loops.

@@ -1,6 +1,8 @@
 package kubelet
 
 import (
+	"fmt"
+
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/probesim/probesim/model/record"
@@ -12,6 +14,7 @@ type podState struct {
 	k          *Kubelet
 	pod        *corev1.Pod // the newest spec seen from the API
 	object     string      // "Pod/name", for records and events
+	ip         string      // the pod IP, given when the sandbox is created
 	containers []*containerState
 
 	// Pod worker (pod_workers.go managePodLoop).
@@ -25,7 +28,9 @@ type podState struct {
 	// PLEG cache: the runtime state of each container as of the last relist.
 	cache []runtimeStatus
 
-	// Status manager.
+	// Status manager: the cached status the prober reads.
+	hasStatus  bool
+	probing    bool // probe workers exist
 	status     corev1.PodStatus
 	lastRecord record.PodStatus
 	recorded   bool
@@ -36,6 +41,7 @@ type podState struct {
 type containerState struct {
 	spec      *corev1.Container
 	instances []*instance
+	probes    [3]*probeWorker // by probeType
 	// reason is the kubelet's reasonCache entry: why the last attempt to
 	// start the container failed (CrashLoopBackOff), shown as the waiting
 	// reason in the statuses generated after it.
@@ -52,7 +58,8 @@ type instance struct {
 	exitCode   int32
 	reason     string
 	proc       Process
-	exit       sim.Handle
+	exit       sim.Handle // the process's own end, if it has one
+	onExit     func()     // who waits for the process to die
 }
 
 // runtimeStatus is what the PLEG cache holds for one container: the newest
@@ -76,6 +83,8 @@ func (k *Kubelet) admit(pod *corev1.Pod) {
 		ps.containers = append(ps.containers, &containerState{spec: &pod.Spec.Containers[i]})
 	}
 	ps.cache = make([]runtimeStatus, len(ps.containers))
+	k.podIPs++
+	ps.ip = fmt.Sprintf("%s%d", k.cfg.PodSubnet, k.podIPs%250+2)
 	k.pods[pod.UID] = ps
 	k.podOrder = append(k.podOrder, ps)
 	k.updatePod(ps)
@@ -94,4 +103,24 @@ func (k *Kubelet) forget(ps *podState) {
 			k.e.Cancel(in.exit)
 		}
 	}
+}
+
+// statusOf returns the status manager's cached status of container c.
+func (ps *podState) statusOf(c *containerState) *corev1.ContainerStatus {
+	for i := range ps.status.ContainerStatuses {
+		if ps.status.ContainerStatuses[i].Name == c.spec.Name {
+			return &ps.status.ContainerStatuses[i]
+		}
+	}
+	return nil
+}
+
+// instanceByID returns the instance of c with the given container ID.
+func (ps *podState) instanceByID(c *containerState, id string) *instance {
+	for i := len(c.instances) - 1; i >= 0; i-- {
+		if c.instances[i].id == id {
+			return c.instances[i]
+		}
+	}
+	return nil
 }

@@ -38,4 +38,8 @@ func (k *Kubelet) processExited(ps *podState, c *containerState, in *instance, c
 		Container: c.spec.Name, Instance: in.n, State: "terminated",
 		Reason: reason, ExitCode: &code, Signal: signal,
 	})
+	if w := in.onExit; w != nil {
+		in.onExit = nil
+		w()
+	}
 }

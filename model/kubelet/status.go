@@ -30,16 +30,69 @@ func (ps *podState) generateStatus() corev1.PodStatus {
 	for i, c := range ps.containers {
 		st.ContainerStatuses = append(st.ContainerStatuses, ps.containerStatus(c, ps.cache[i]))
 	}
+	ps.applyProbes(&st)
 	st.Phase = podPhase(ps.pod.Spec.RestartPolicy, st.ContainerStatuses)
 	st.Conditions = ps.conditions(st)
 	return st
 }
 
+// applyProbes is probeManager.UpdatePodStatus: started and ready from the
+// probe results. A container without a startup probe is started once it
+// runs, one without a readiness probe is ready once started. A started
+// container whose readiness is not yet Success gets an immediate readiness
+// probe through the worker's manual trigger, on releases that have it.
+func (ps *podState) applyProbes(st *corev1.PodStatus) {
+	for i := range st.ContainerStatuses {
+		cs := &st.ContainerStatuses[i]
+		c := ps.containers[i]
+		started := false
+		if cs.State.Running != nil {
+			if r, ok := c.probes[startup].get(cs.ContainerID); ok {
+				started = r == success
+			} else {
+				started = c.probes[startup] == nil
+			}
+		}
+		cs.Started = &started
+		ready := false
+		if started {
+			if r, ok := c.probes[readiness].get(cs.ContainerID); ok && r == success {
+				ready = true
+			} else if w := c.probes[readiness]; w == nil {
+				ready = true
+			} else if ps.k.cfg.Profile.ReadinessManualTrigger() {
+				w.trigger()
+			}
+		}
+		cs.Ready = ready
+	}
+}
+
+// setContainerCondition is the status manager's SetContainerReadiness and
+// SetContainerStartup: it changes one container's cached status, if the
+// cache still shows the container the result is about, recomputes the pod
+// conditions and writes the status to the API.
+func (ps *podState) setContainerCondition(c *containerState, id string, change func(*corev1.ContainerStatus)) {
+	if !ps.hasStatus {
+		return
+	}
+	cur := ps.statusOf(c)
+	if cur == nil || cur.ContainerID != id {
+		return
+	}
+	st := *ps.status.DeepCopy()
+	for i := range st.ContainerStatuses {
+		if st.ContainerStatuses[i].Name == c.spec.Name {
+			change(&st.ContainerStatuses[i])
+		}
+	}
+	st.Conditions = ps.conditions(st)
+	ps.setStatus(st)
+}
+
 // containerStatus is convertToAPIContainerStatuses for one container.
 func (ps *podState) containerStatus(c *containerState, rs runtimeStatus) corev1.ContainerStatus {
 	cs := corev1.ContainerStatus{Name: c.spec.Name, Image: c.spec.Image}
-	f := false
-	cs.Started = &f
 	in := rs.inst
 	if in == nil {
 		cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
@@ -50,9 +103,6 @@ func (ps *podState) containerStatus(c *containerState, rs runtimeStatus) corev1.
 	cs.RestartCount = int32(in.n - 1)
 	if rs.running {
 		cs.State.Running = &corev1.ContainerStateRunning{StartedAt: store.WallSeconds(in.startedAt)}
-		started := true
-		cs.Started = &started
-		cs.Ready = true
 	} else {
 		cs.State.Terminated = terminated(in)
 	}
@@ -168,9 +218,10 @@ func (ps *podState) conditions(st corev1.PodStatus) []corev1.PodCondition {
 // setStatus is the status manager's SetPodStatus: a changed status is written
 // to the API, and a change of what kubectl shows is recorded.
 func (ps *podState) setStatus(st corev1.PodStatus) {
-	if equality.Semantic.DeepEqual(st, ps.status) {
+	if ps.hasStatus && equality.Semantic.DeepEqual(st, ps.status) {
 		return
 	}
+	ps.hasStatus = true
 	ps.status = st
 	k := ps.k
 	cur, ok := k.cfg.Store.Pods.Get(ps.pod.Namespace, ps.pod.Name)

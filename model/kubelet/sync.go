@@ -22,8 +22,17 @@ const (
 // creating and starting a container, continue from kernel events.
 type podSync struct {
 	ps      *podState
-	toStart []int // indexes of containers to start, in spec order
+	toKill  []kill // containers to kill first, in spec order
+	toStart []int  // indexes of containers to start, in spec order
 	failed  bool
+}
+
+// kill is one entry of computePodActions' ContainersToKill.
+type kill struct {
+	c       *containerState
+	in      *instance
+	message string
+	grace   sim.Duration
 }
 
 func newPodSync(ps *podState) *podSync { return &podSync{ps: ps} }
@@ -34,6 +43,10 @@ func newPodSync(ps *podState) *podSync { return &podSync{ps: ps} }
 func (s *podSync) run() {
 	ps := s.ps
 	ps.setStatus(ps.generateStatus())
+	if !ps.probing {
+		ps.probing = true
+		ps.k.addProbes(ps)
+	}
 	for i, c := range ps.containers {
 		st := ps.cache[i]
 		switch {
@@ -41,15 +54,41 @@ func (s *podSync) run() {
 			// Never started: start it.
 			s.toStart = append(s.toStart, i)
 		case st.running:
-			// Running containers are left alone here; probe-driven kills are
-			// the prober's business.
+			// A running container whose liveness or startup result is
+			// Failure is killed, and restarted in the same sync unless the
+			// restart policy is Never.
+			probe, msg := liveness, "failed liveness probe"
+			r, _ := c.probes[liveness].get(st.inst.id)
+			if r != failure {
+				probe, msg = startup, "failed startup probe"
+				r, _ = c.probes[startup].get(st.inst.id)
+			}
+			if r != failure {
+				continue
+			}
+			message := fmt.Sprintf("Container %s %s", c.spec.Name, msg)
+			if ps.pod.Spec.RestartPolicy != corev1.RestartPolicyNever {
+				message += ", will be restarted"
+				s.toStart = append(s.toStart, i)
+			}
+			s.toKill = append(s.toKill, kill{c: c, in: st.inst, message: message, grace: ps.killGrace(c.spec, probe)})
 		case shouldRestart(ps.pod.Spec.RestartPolicy, st.inst.exitCode):
 			s.toStart = append(s.toStart, i)
-		default:
-			_ = c
 		}
 	}
-	s.next()
+	s.killNext()
+}
+
+// killNext kills the containers computePodActions chose, one after another
+// as killContainersWithSyncResult waits for each, then moves on to starts.
+func (s *podSync) killNext() {
+	if len(s.toKill) == 0 {
+		s.next()
+		return
+	}
+	kl := s.toKill[0]
+	s.toKill = s.toKill[1:]
+	s.ps.k.killContainer(s.ps, kl.c, kl.in, kl.message, kl.grace, s.killNext)
 }
 
 // shouldRestart is ShouldContainerBeRestarted for an exited container

@@ -80,3 +80,35 @@ func (p *Profile) SetGates(g map[string]bool) error {
 	}
 	return nil
 }
+
+// The switches below name behaviour that changed between releases. Each
+// cites what changed; docs/fidelity.md has the evidence for the release.
+
+// StartupProbe reports whether containers' startupProbe is honoured: the
+// field arrived in 1.16 (alpha) and was on by default from 1.18 (beta).
+func (p *Profile) StartupProbe() bool { return p.AtLeast(18) }
+
+// ReadinessManualTrigger reports whether a pod sync that finds a started
+// container not ready triggers an immediate readiness probe
+// (prober_manager.go UpdatePodStatus).
+func (p *Profile) ReadinessManualTrigger() bool { return p.AtLeast(21) }
+
+// ReadinessTriggerResetsTicker reports whether a manual readiness probe
+// resets the worker's ticker, so that periodic probes continue one period
+// after it (worker runLegacy).
+func (p *Profile) ReadinessTriggerResetsTicker() bool { return p.AtLeast(30) }
+
+// TickerResetDrains reports whether resetting a ticker discards a tick
+// already waiting in its channel, as timers do since Go 1.23 for modules
+// that declare go ≥ 1.23 (kubernetes from 1.32).
+func (p *Profile) TickerResetDrains() bool { return p.AtLeast(32) }
+
+// StartupHoldAfterSuccess reports whether the startup worker goes on hold
+// once it reaches a threshold with either result, not only on failure
+// (kubernetes/kubernetes#117153).
+func (p *Profile) StartupHoldAfterSuccess() bool { return p.AtLeast(28) }
+
+// ProbeTerminationGracePeriod reports whether a probe's own
+// terminationGracePeriodSeconds applies to liveness and startup kills
+// (KEP-2238: beta and on by default from 1.25, GA 1.28).
+func (p *Profile) ProbeTerminationGracePeriod() bool { return p.AtLeast(25) }

@@ -1,0 +1,199 @@
+package kubelet
+
+import (
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/probesim/probesim/model/events"
+	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/sim"
+)
+
+// doProbe is worker.doProbe: it reads the container's state from the status
+// manager's cache and, if every gate passes, runs the probe. It reports
+// whether the worker keeps going and whether a probe is now running (its
+// result arrives later, through finish).
+func (w *probeWorker) doProbe() (keepGoing, running bool) {
+	ps := w.ps
+	st := &ps.status
+	// 1. No status yet: the pod has not been synced.
+	if !ps.hasStatus {
+		return true, false
+	}
+	// 2. A terminal pod ends the worker.
+	if st.Phase == corev1.PodFailed || st.Phase == corev1.PodSucceeded {
+		return false, false
+	}
+	// 3. The container has no ID yet: wait.
+	cs := ps.statusOf(w.c)
+	if cs == nil || cs.ContainerID == "" {
+		return true, false
+	}
+	// 4. A new container ID: reset the stored result to the initial value
+	// and resume probing.
+	if w.containerID != cs.ContainerID {
+		w.containerID = cs.ContainerID
+		w.set(w.initial)
+		w.onHold = false
+	}
+	// 5. On hold until a new container appears.
+	if w.onHold {
+		return true, false
+	}
+	// 6. A container that is not running fails every probe type; the worker
+	// ends only if the container will never run again.
+	if cs.State.Running == nil {
+		w.set(failure)
+		return cs.State.Terminated == nil || ps.pod.Spec.RestartPolicy != corev1.RestartPolicyNever, false
+	}
+	// 7. Pod deletion: liveness and startup report success and stop;
+	// readiness keeps probing through termination.
+	if ps.pod.DeletionTimestamp != nil && (w.typ == liveness || w.typ == startup) {
+		w.set(success)
+		return false, false
+	}
+	// 8. initialDelaySeconds, on whole seconds since the container started
+	// (the cached StartedAt has full precision; the int32 conversion
+	// truncates).
+	in := ps.instanceByID(w.c, cs.ContainerID)
+	if in == nil {
+		return true, false
+	}
+	if int32(w.k.e.Now().Sub(in.startedAt)/time.Second) < w.spec.InitialDelaySeconds {
+		return true, false
+	}
+	// 9. Startup gates the others: a started container is no longer
+	// startup-probed, and readiness and liveness wait until it is started.
+	started := cs.Started != nil && *cs.Started
+	if started == (w.typ == startup) {
+		return true, false
+	}
+	// 10. Probe.
+	w.execute(in)
+	return true, true
+}
+
+// finish applies a probe's result when the probe ends: the Unhealthy or
+// warning event, the threshold counting, and the results manager.
+func (w *probeWorker) finish(o probeOutcome) {
+	k := w.k
+	now := k.e.Now()
+	res := o.result
+	k.cfg.Log.Add(now, record.KindProbe, &record.Probe{
+		Header:    record.Header{Object: w.ps.object},
+		Container: w.c.spec.Name, Probe: w.typ.recordName(),
+		Result: o.recordResult(), Output: o.output, Duration: record.Dur(o.duration),
+	})
+	switch {
+	case o.err:
+		// A prober error: the event says so and the result is thrown away.
+		k.cfg.Events.Eventf(k.source, w.ps.object, events.Warning, "Unhealthy",
+			w.typ.String()+" probe errored and resulted in "+res.errName()+" state: "+o.output)
+		w.idle()
+		return
+	case o.warning:
+		k.cfg.Events.Eventf(k.source, w.ps.object, events.Warning, "ProbeWarning",
+			w.typ.String()+" probe warning: "+o.output)
+	case res == failure:
+		k.cfg.Events.Eventf(k.source, w.ps.object, events.Warning, "Unhealthy",
+			w.typ.String()+" probe failed: "+o.output)
+	}
+	if w.stopped {
+		return
+	}
+	if w.lastResult == res {
+		w.resultRun++
+	} else {
+		w.lastResult = res
+		w.resultRun = 1
+	}
+	if (res == failure && w.resultRun < int(w.spec.FailureThreshold)) ||
+		(res == success && w.resultRun < int(w.spec.SuccessThreshold)) {
+		w.idle()
+		return
+	}
+	w.set(res)
+	// A liveness failure, and from the release that fixed #117153 any
+	// startup result at the threshold, puts the worker on hold until a new
+	// container appears.
+	if (w.typ == liveness && res == failure) || (w.typ == startup && (res == failure || k.cfg.Profile.StartupHoldAfterSuccess())) {
+		w.onHold = true
+		w.resultRun = 0
+	}
+	w.idle()
+}
+
+// set is resultsManager.Set for the worker's current container: a change of
+// the stored value is sent to the kubelet's sync loop.
+func (w *probeWorker) set(r result) {
+	if w.storedID == w.containerID && w.stored == r {
+		return
+	}
+	w.storedID, w.stored = w.containerID, r
+	w.k.probeResult(w, r)
+}
+
+// get is resultsManager.Get for a container ID.
+func (w *probeWorker) get(id string) (result, bool) {
+	if w == nil || w.storedID != id || id == "" {
+		return unknown, false
+	}
+	return w.stored, true
+}
+
+func (r result) errName() string {
+	switch r {
+	case success:
+		return "Success"
+	case failure:
+		return "Failure"
+	default:
+		return "Unknown"
+	}
+}
+
+// probeResult is the sync loop's handling of a results manager update
+// (syncLoopIteration): readiness and startup changes go straight into the
+// status manager's cache and the API, and every change except a liveness
+// success triggers a pod sync.
+func (k *Kubelet) probeResult(w *probeWorker, r result) {
+	ps := w.ps
+	switch w.typ {
+	case liveness:
+		if r == failure {
+			k.updatePod(ps)
+		}
+	case readiness:
+		ps.setContainerCondition(w.c, w.containerID, func(cs *corev1.ContainerStatus) { cs.Ready = r == success })
+		k.updatePod(ps)
+	case startup:
+		ps.setContainerCondition(w.c, w.containerID, func(cs *corev1.ContainerStatus) {
+			started := r == success
+			cs.Started = &started
+		})
+		k.updatePod(ps)
+	}
+}
+
+// probeOutcome is what one probe execution produced.
+type probeOutcome struct {
+	result   result
+	output   string
+	duration sim.Duration
+	err      bool // a prober error: the result is discarded
+	warning  bool // a redirect to another host: success with a warning
+}
+
+func (o probeOutcome) recordResult() string {
+	switch {
+	case o.err:
+		return "error"
+	case o.warning:
+		return "warning"
+	case o.result == success:
+		return "success"
+	default:
+		return "failure"
+	}
+}

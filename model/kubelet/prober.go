@@ -1,0 +1,228 @@
+package kubelet
+
+import (
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/probesim/probesim/sim"
+)
+
+// probeType is the kind of a probe worker (pkg/kubelet/prober/prober_manager.go).
+type probeType uint8
+
+const (
+	liveness probeType = iota
+	readiness
+	startup
+)
+
+// String is the probe type as events write it: "Liveness probe failed: …".
+func (t probeType) String() string {
+	switch t {
+	case liveness:
+		return "Liveness"
+	case readiness:
+		return "Readiness"
+	default:
+		return "Startup"
+	}
+}
+
+// recordName is the probe type as the JSONL Probe record writes it.
+func (t probeType) recordName() string {
+	switch t {
+	case liveness:
+		return "liveness"
+	case readiness:
+		return "readiness"
+	default:
+		return "startup"
+	}
+}
+
+// result is results.Result: the value a results manager stores for a
+// container.
+type result int8
+
+const (
+	unknown result = iota
+	success
+	failure
+)
+
+var kindProbe = sim.NewKind("kubelet/probe", phaseProbe)
+
+// probeWorker is one worker of the prober (worker.go): it probes one
+// container of one pod for one probe type, from the pod's admission until
+// the pod is removed, across container restarts.
+type probeWorker struct {
+	k    *Kubelet
+	ps   *podState
+	c    *containerState
+	typ  probeType
+	spec *corev1.Probe
+
+	initial result
+	ticker  *sim.Ticker
+	run     func() // the worker loop's next iteration, bound once
+
+	// The worker goroutine's select: one buffered tick and one buffered
+	// manual trigger can wait while a probe runs.
+	busy        bool
+	tickPending bool
+	trigPending bool
+	stopped     bool
+
+	containerID string // the last container ID seen
+	lastResult  result
+	resultRun   int
+	onHold      bool
+
+	// The results manager's entry, keyed by container ID.
+	storedID string
+	stored   result
+}
+
+// addProbes is probeManager.AddPod: a worker per probe the pod's containers
+// declare. Workers start now, before any container runs; their tickers are
+// anchored here.
+func (k *Kubelet) addProbes(ps *podState) {
+	for _, c := range ps.containers {
+		specs := []struct {
+			t probeType
+			p *corev1.Probe
+		}{{startup, c.spec.StartupProbe}, {readiness, c.spec.ReadinessProbe}, {liveness, c.spec.LivenessProbe}}
+		for _, s := range specs {
+			if s.p == nil || (s.t == startup && !k.cfg.Profile.StartupProbe()) {
+				continue
+			}
+			w := &probeWorker{k: k, ps: ps, c: c, typ: s.t, spec: s.p}
+			switch s.t {
+			case readiness:
+				w.initial = failure
+			case liveness:
+				w.initial = success
+			default:
+				w.initial = unknown
+			}
+			w.run = w.loop
+			c.probes[s.t] = w
+			w.start()
+		}
+	}
+}
+
+func (w *probeWorker) period() sim.Duration {
+	return sim.Duration(w.spec.PeriodSeconds) * time.Second
+}
+
+// start is the beginning of worker.run: a random sleep of up to one period
+// if the kubelet started less than one period ago, then a first probe at
+// once and a ticker.
+func (w *probeWorker) start() {
+	k := w.k
+	begin := func() {
+		w.ticker = k.e.NewTicker(w.period(), kindProbe, w.tick)
+		w.busy = true
+		w.loop()
+	}
+	if since := k.e.Now().Sub(k.cfg.StartedAt); w.period() > since {
+		k.e.After(sim.Duration(k.rng.Float64()*float64(w.period())), kindProbe, begin)
+		return
+	}
+	begin()
+}
+
+// tick is a tick of the worker's ticker arriving on its channel.
+func (w *probeWorker) tick() {
+	if w.stopped {
+		return
+	}
+	if w.busy {
+		w.tickPending = true
+		return
+	}
+	w.busy = true
+	w.loop()
+}
+
+// trigger is the prober manager's non-blocking send on the worker's manual
+// trigger channel.
+func (w *probeWorker) trigger() {
+	if w.stopped || w.trigPending {
+		return
+	}
+	if w.busy {
+		w.trigPending = true
+		return
+	}
+	w.busy = true
+	w.k.e.At(w.k.e.Now(), kindProbe, w.triggered)
+}
+
+// triggered runs the probe a manual trigger asked for. From the release that
+// added it (runLegacy), the trigger also resets the ticker so that the
+// periodic probes continue one period after the manual one.
+func (w *probeWorker) triggered() {
+	if w.stopped {
+		return
+	}
+	if w.k.cfg.Profile.ReadinessTriggerResetsTicker() {
+		w.ticker.Reset(w.period())
+		if w.k.cfg.Profile.TickerResetDrains() {
+			w.tickPending = false
+		}
+	}
+	w.loop()
+}
+
+// loop is one iteration of the worker's for loop: doProbe, which may take
+// simulated time, then wait for the next tick or trigger.
+func (w *probeWorker) loop() {
+	keepGoing, running := w.doProbe()
+	switch {
+	case !keepGoing:
+		w.stop()
+	case !running:
+		w.idle()
+	}
+}
+
+// idle is the worker returning to its select after doProbe. A tick or a
+// trigger that came meanwhile is taken at once; if both did, Go's select
+// picks one at random and the other follows.
+func (w *probeWorker) idle() {
+	w.busy = false
+	if w.stopped {
+		return
+	}
+	switch {
+	case w.tickPending && w.trigPending:
+		if w.k.rng.IntN(2) == 0 {
+			w.tickPending = false
+			w.busy = true
+			w.k.e.At(w.k.e.Now(), kindProbe, w.run)
+		} else {
+			w.trigPending = false
+			w.busy = true
+			w.k.e.At(w.k.e.Now(), kindProbe, w.triggered)
+		}
+	case w.tickPending:
+		w.tickPending = false
+		w.busy = true
+		w.k.e.At(w.k.e.Now(), kindProbe, w.run)
+	case w.trigPending:
+		w.trigPending = false
+		w.busy = true
+		w.k.e.At(w.k.e.Now(), kindProbe, w.triggered)
+	}
+}
+
+func (w *probeWorker) stop() {
+	w.stopped = true
+	w.busy = false
+	if w.ticker != nil {
+		w.ticker.Stop()
+	}
+}
