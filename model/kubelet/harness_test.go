@@ -86,15 +86,17 @@ func (h *harness) containerTimes() (starts, ends []sim.Time) {
 
 // fakeProc is a process whose answers the test chooses.
 type fakeProc struct {
-	start    sim.Time
-	exitIn   sim.Duration // 0: never exits by itself
-	exitCode int32
-	http     func(since sim.Duration) int // status by time since start
-	latency  sim.Duration
+	start      sim.Time
+	exitIn     sim.Duration // 0: never exits by itself
+	exitCode   int32
+	http       func(since sim.Duration) int // status by time since start
+	latency    sim.Duration
 	ignoreTerm bool
 }
 
-type fakeApps struct{ proc func(n int, at sim.Time) *fakeProc }
+type fakeApps struct {
+	proc func(n int, at sim.Time) *fakeProc
+}
 
 func (a fakeApps) Start(_ string, n int, at sim.Time, _ *rand.Rand) Process {
 	p := a.proc(n, at)
