@@ -29,11 +29,12 @@ type podState struct {
 	cache []runtimeStatus
 
 	// Status manager: the cached status the prober reads.
-	hasStatus  bool
-	probing    bool // probe workers exist
-	status     corev1.PodStatus
-	lastRecord record.PodStatus
-	recorded   bool
+	hasStatus   bool
+	probing     bool // probe workers exist
+	terminating bool // SyncTerminatingPod has begun
+	status      corev1.PodStatus
+	lastRecord  record.PodStatus
+	recorded    bool
 }
 
 // containerState is the runtime's view of one container of the spec: its

@@ -27,7 +27,15 @@ func (ps *podState) startSync() {
 		return
 	}
 	ps.sync = newPodSync(ps)
-	ps.sync.run()
+	switch {
+	case ps.terminating:
+		// A terminating pod's worker does nothing more until it is gone.
+		ps.finishSync(false)
+	case ps.pod.DeletionTimestamp != nil:
+		ps.sync.terminating()
+	default:
+		ps.sync.run()
+	}
 }
 
 // relistDone releases the workers that wait for a fresh cache.

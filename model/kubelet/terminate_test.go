@@ -1,0 +1,71 @@
+package kubelet
+
+import (
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/sim"
+)
+
+// TestPodDeletion pins pod termination (fact sheet 8.1, 8.2, 2.11, 2.12;
+// SyncTerminatingPod, killContainer): a process that exits on SIGTERM frees
+// the pod at once with exit 143; one that ignores SIGTERM (a shell as PID 1)
+// burns the whole grace period and is SIGKILLed, exit 137. The pod object
+// stays Terminating until then, and is removed by the kubelet.
+func TestPodDeletion(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		ignoreTerm bool
+		grace      int64
+		wantCode   int32
+		wantAfter  time.Duration
+	}{
+		{"exits on TERM", false, 30, 143, 0},
+		{"ignores TERM", true, 30, 137, 30 * time.Second},
+		{"grace floored at 2s", true, 0, 137, 2 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, "1.34", 3, fakeApps{proc: func(int, sim.Time) *fakeProc { return &fakeProc{ignoreTerm: tc.ignoreTerm} }})
+			h.addPod(onePod(corev1.Container{ReadinessProbe: httpGetProbe("/ready", 0, 10, 3)}))
+			h.run(time.Minute)
+			deleteAt := h.e.Now()
+			if !h.store.DeletePod("default", "web", &tc.grace, deleteAt) {
+				t.Fatal("pod not found")
+			}
+			h.run(3 * time.Minute)
+			var exit *record.Container
+			var gone sim.Time = sim.Never
+			for _, r := range h.log.Records() {
+				switch r := r.(type) {
+				case *record.Container:
+					if r.State == "terminated" {
+						exit = r
+					}
+				case *record.Object:
+					if r.Action == "deleted" {
+						gone = sim.Time(r.T)
+					}
+				}
+			}
+			if exit == nil || *exit.ExitCode != tc.wantCode {
+				t.Fatalf("exit record %+v, want code %d", exit, tc.wantCode)
+			}
+			// The kubelet hears of the deletion through its watch (ms).
+			if d := sim.Time(exit.T).Sub(deleteAt); d < tc.wantAfter || d > tc.wantAfter+100*time.Millisecond {
+				t.Errorf("exit %v after the delete, want %v", d, tc.wantAfter)
+			}
+			if gone == sim.Never || gone < sim.Time(exit.T) {
+				t.Errorf("pod object removed at %v, exit at %v", gone, sim.Time(exit.T))
+			}
+			if _, ok := h.store.Pods.Get("default", "web"); ok {
+				t.Error("pod object still in the API")
+			}
+			if ev := h.events("Killing"); len(ev) != 1 || ev[0].Message != "Stopping container app" {
+				t.Errorf("Killing events %+v", ev)
+			}
+		})
+	}
+}
