@@ -46,17 +46,17 @@ func specHash(c *containerState) string { return c.spec.Image }
 // just killed the container for a failed liveness probe, the cache still
 // shows it running, so the newest exited instance is the one before it
 // (fact sheet 2.8; the kubelet's container GC keeps one dead instance).
-func (k *Kubelet) doBackOff(ps *podState, c *containerState, rs runtimeStatus) bool {
+func (k *Kubelet) doBackOff(ps *podState, c *containerState, rs runtimeStatus) (inBackoff bool, expiry sim.Time) {
 	var ts sim.Time
 	switch {
 	case rs.inst == nil:
-		return false
+		return false, 0
 	case !rs.running:
 		ts = rs.finishedAt
 	case rs.inst.n > 1:
 		ts = c.instances[rs.inst.n-2].finishedAt
 	default:
-		return false
+		return false, 0
 	}
 	if k.backoff == nil {
 		k.backoff = map[string]*backoffEntry{}
@@ -70,7 +70,7 @@ func (k *Kubelet) doBackOff(ps *podState, c *containerState, rs runtimeStatus) b
 			fmt.Sprintf("Back-off restarting failed container %s in pod %s", c.spec.Name, pod))
 		c.reason = "CrashLoopBackOff"
 		c.reasonMessage = fmt.Sprintf("back-off %s restarting failed container=%s pod=%s", e.backoff, c.spec.Name, pod)
-		return true
+		return true, ts.Add(e.backoff)
 	}
 	// Next: a missing or expired entry starts again at the initial delay;
 	// expiry here is judged at the dead container's FinishedAt.
@@ -81,7 +81,7 @@ func (k *Kubelet) doBackOff(ps *podState, c *containerState, rs runtimeStatus) b
 		e.backoff = min(2*e.backoff, backoffMax)
 	}
 	e.lastUpdate = now
-	return false
+	return false, 0
 }
 
 // gcBackoff is Backoff.GC, run from housekeeping: entries whose last update

@@ -19,36 +19,48 @@ import (
 //   - on ≤ 1.34 it lands at the first pod sync after that: the worker
 //     requeues every Jitter(10 s, 0.5) while in backoff, and due work is
 //     picked up on the 1 s sync tick, so the overshoot is below 15 s + 1 s
-//     (+ 1 s for the PLEG relist that first saw the exit).
+//     (+ 1 s for the PLEG relist that first saw the exit);
+//   - from 1.35 the worker requeues towards the backoff's expiry, clamped
+//     to the 60 s resync and jittered ×[1, 1.5), so the overshoot is below
+//     half of min(backoff, 60 s) (+ 2 s for the tick and the relist).
 func TestCrashLoopRestartSchedule(t *testing.T) {
-	for seed := uint64(1); seed <= 20; seed++ {
-		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
-			h := newHarness(t, "1.34", seed, fakeApps{proc: func(int, sim.Time) *fakeProc {
-				return &fakeProc{exitIn: time.Second, exitCode: 1}
-			}})
-			h.addPod(onePod(corev1.Container{}))
-			h.run(30 * time.Minute)
-			starts, ends := h.containerTimes()
-			if len(starts) < 9 {
-				t.Fatalf("only %d starts in 30 min", len(starts))
-			}
-			for n := 1; n < len(starts); n++ { // starts[n] is restart n
-				gap := starts[n].Sub(ends[n-1])
-				nominal := time.Duration(0)
-				if n >= 2 {
-					nominal = min(10*time.Second<<(n-2), 300*time.Second)
-				}
-				// Runtime create+start latency is included in every gap.
-				lo := nominal + createLatency + startLatency
-				hi := nominal + 15*time.Second + 2*time.Second + createLatency + startLatency
-				if n == 1 {
-					hi = time.Second + createLatency + startLatency
-				}
-				if gap < lo || gap > hi {
-					t.Errorf("restart %d: %v after the exit, want within [%v, %v]", n, gap, lo, hi)
-				}
-			}
-		})
+	for _, release := range []string{"1.34", "1.35"} {
+		for seed := uint64(1); seed <= 20; seed++ {
+			t.Run(fmt.Sprint(release, "/seed=", seed), func(t *testing.T) {
+				testRestartSchedule(t, release, seed)
+			})
+		}
+	}
+}
+
+func testRestartSchedule(t *testing.T, release string, seed uint64) {
+	h := newHarness(t, release, seed, fakeApps{proc: func(int, sim.Time) *fakeProc {
+		return &fakeProc{exitIn: time.Second, exitCode: 1}
+	}})
+	h.addPod(onePod(corev1.Container{}))
+	h.run(30 * time.Minute)
+	starts, ends := h.containerTimes()
+	if len(starts) < 9 {
+		t.Fatalf("only %d starts in 30 min", len(starts))
+	}
+	for n := 1; n < len(starts); n++ { // starts[n] is restart n
+		gap := starts[n].Sub(ends[n-1])
+		nominal := time.Duration(0)
+		if n >= 2 {
+			nominal = min(10*time.Second<<(n-2), 300*time.Second)
+		}
+		// Runtime create+start latency is included in every gap.
+		lo := nominal + createLatency + startLatency
+		hi := nominal + 15*time.Second + 2*time.Second + createLatency + startLatency
+		if release != "1.34" {
+			hi = nominal + min(nominal, 60*time.Second)/2 + 2*time.Second + createLatency + startLatency
+		}
+		if n == 1 {
+			hi = time.Second + createLatency + startLatency
+		}
+		if gap < lo || gap > hi {
+			t.Errorf("restart %d: %v after the exit, want within [%v, %v]", n, gap, lo, hi)
+		}
 	}
 }
 

@@ -25,6 +25,9 @@ type podSync struct {
 	toKill  []kill // containers to kill first, in spec order
 	toStart []int  // indexes of containers to start, in spec order
 	failed  bool
+	// backoffUntil is the earliest crash-loop backoff expiry that failed
+	// the sync (kubecontainer.MinBackoffExpiration).
+	backoffUntil sim.Time
 }
 
 // kill is one entry of computePodActions' ContainersToKill.
@@ -108,13 +111,16 @@ func shouldRestart(policy corev1.RestartPolicy, exitCode int32) bool {
 func (s *podSync) next() {
 	ps := s.ps
 	if len(s.toStart) == 0 {
-		ps.finishSync(s.failed)
+		ps.finishSync(s.failed, s.backoffUntil)
 		return
 	}
 	i := s.toStart[0]
 	s.toStart = s.toStart[1:]
 	c := ps.containers[i]
-	if inBackoff := ps.k.doBackOff(ps, c, ps.cache[i]); inBackoff {
+	if inBackoff, until := ps.k.doBackOff(ps, c, ps.cache[i]); inBackoff {
+		if !s.failed || until < s.backoffUntil {
+			s.backoffUntil = until
+		}
 		s.failed = true
 		s.next()
 		return

@@ -72,5 +72,5 @@ func (s *podSync) terminated() {
 			k.cfg.Log.Add(k.e.Now(), record.KindObject, &record.Object{Header: record.Header{Object: ps.object}, Action: "deleted"})
 		}
 	})
-	ps.finishSync(false)
+	ps.finishSync(false, 0)
 }

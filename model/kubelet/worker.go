@@ -30,7 +30,7 @@ func (ps *podState) startSync() {
 	switch {
 	case ps.terminating:
 		// A terminating pod's worker does nothing more until it is gone.
-		ps.finishSync(false)
+		ps.finishSync(false, 0)
 	case ps.pod.DeletionTimestamp != nil:
 		ps.sync.terminating()
 	default:
@@ -50,17 +50,22 @@ func (k *Kubelet) relistDone() {
 
 // finishSync is completeWork: it requeues the pod, after the resync interval
 // if the sync succeeded or after the error backoff if it failed, and runs the
-// next sync at once if an update is pending.
-func (ps *podState) finishSync(failed bool) {
+// next sync at once if an update is pending. From 1.35 a sync that failed on
+// a crash-loop backoff requeues towards the backoff's expiry instead
+// (backoffUntil; 0 when the failure was something else).
+func (ps *podState) finishSync(failed bool, backoffUntil sim.Time) {
 	k := ps.k
 	now := k.e.Now()
 	ps.sync = nil
 	ps.lastSyncEnd = now
 	var delay sim.Duration
-	if failed {
-		delay = k.jitter(backOffPeriod, workerJitterFactor)
-	} else {
+	switch {
+	case !failed:
 		delay = k.jitter(resyncInterval, workerJitterFactor)
+	case backoffUntil != 0 && k.cfg.Profile.BackoffAwareRequeue():
+		delay = k.jitter(min(max(backoffUntil.Sub(now), 0), resyncInterval), workerJitterFactor)
+	default:
+		delay = k.jitter(backOffPeriod, workerJitterFactor)
 	}
 	ps.requeueAt = now.Add(delay)
 	ps.working = false

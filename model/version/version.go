@@ -112,3 +112,10 @@ func (p *Profile) StartupHoldAfterSuccess() bool { return p.AtLeast(28) }
 // terminationGracePeriodSeconds applies to liveness and startup kills
 // (KEP-2238: beta and on by default from 1.25, GA 1.28).
 func (p *Profile) ProbeTerminationGracePeriod() bool { return p.AtLeast(25) }
+
+// BackoffAwareRequeue reports whether a pod worker whose sync failed on a
+// container's crash-loop backoff requeues towards that backoff's expiry
+// (clamped to [0, resync], then jittered ×[1, 1.5)) instead of after
+// Jitter(10 s, 0.5) (pod_workers.go completeWork,
+// kubernetes/kubernetes#133066, 1.35).
+func (p *Profile) BackoffAwareRequeue() bool { return p.AtLeast(35) }
