@@ -61,6 +61,7 @@ type instance struct {
 	proc       Process
 	exit       sim.Handle // the process's own end, if it has one
 	onExit     func()     // who waits for the process to die
+	inflight   []inflightProbe
 }
 
 // runtimeStatus is what the PLEG cache holds for one container: the newest

@@ -82,7 +82,7 @@ func (w *probeWorker) finish(o probeOutcome) {
 	res := o.result
 	k.cfg.Log.Add(now, record.KindProbe, &record.Probe{
 		Header:    record.Header{Object: w.ps.object},
-		Container: w.c.spec.Name, Probe: w.typ.recordName(),
+		Container: w.c.spec.Name, Instance: o.instance, Probe: w.typ.recordName(),
 		Result: o.recordResult(), Output: o.output, Duration: record.Dur(o.duration),
 	})
 	switch {
@@ -178,6 +178,8 @@ func (k *Kubelet) probeResult(w *probeWorker, r result) {
 
 // probeOutcome is what one probe execution produced.
 type probeOutcome struct {
+	instance int    // the instance the kubelet believed it probed
+	url      string // for HTTP probes, the URL requested
 	result   result
 	output   string
 	duration sim.Duration

@@ -33,6 +33,7 @@ func (k *Kubelet) processExited(ps *podState, c *containerState, in *instance, c
 	in.exitCode = code
 	in.reason = reason
 	k.e.Cancel(in.exit)
+	k.abortInflight(in)
 	k.cfg.Log.Add(now, record.KindContainer, &record.Container{
 		Header:    record.Header{Object: ps.object},
 		Container: c.spec.Name, Instance: in.n, State: "terminated",

@@ -92,10 +92,13 @@ type Container struct {
 }
 
 // Probe records one probe execution and its result, at the time the result
-// is known.
+// is known. Instance is the container instance the kubelet probed as far as
+// it knew: until its next relist notices a restart, a network probe reaches
+// the new instance while the kubelet still attributes it to the old one.
 type Probe struct {
 	Header
 	Container string `json:"container"`
+	Instance  int    `json:"instance"`
 	Probe     string `json:"probe"`  // startup, liveness or readiness
 	Result    string `json:"result"` // success, failure, error or warning
 	Output    string `json:"output,omitempty"`
