@@ -149,8 +149,16 @@ func (b *Behavior) listed(port int) bool {
 	return ok
 }
 
-// merge returns base with the fields over gives replaced by over's.
+// merge returns base with the fields over gives replaced by over's, its
+// instance overrides resolved.
 func merge(base, over *Behavior) *Behavior {
+	m := mergeFields(base, over)
+	m.resolve()
+	return m
+}
+
+// mergeFields is merge without resolving instance overrides.
+func mergeFields(base, over *Behavior) *Behavior {
 	m := *base
 	m.has |= over.has
 	if over.has&fStart != 0 {
@@ -195,7 +203,6 @@ func merge(base, over *Behavior) *Behavior {
 	if over.has&fInstances != 0 {
 		m.overrides = over.overrides
 	}
-	m.resolve()
 	return &m
 }
 
@@ -208,9 +215,8 @@ func (b *Behavior) resolve() {
 	}
 	b.instances = make([]instanceRange, len(b.overrides))
 	for i, r := range b.overrides {
-		m := merge(&Behavior{}, b)
-		m.overrides, m.instances = nil, nil
-		m = merge(m, r.b)
-		b.instances[i] = instanceRange{r.lo, r.hi, m}
+		base := *b
+		base.overrides, base.instances = nil, nil
+		b.instances[i] = instanceRange{r.lo, r.hi, mergeFields(&base, r.b)}
 	}
 }

@@ -31,6 +31,7 @@ func Decode(n *yaml.Node) (*Catalog, error) {
 		}
 	}
 	if err := d.Err(); err != nil {
+		d.Errors().Sort()
 		return nil, err
 	}
 	return c, nil
@@ -66,6 +67,7 @@ func DecodeChange(n *yaml.Node) (*Change, error) {
 		ch.b = d.behavior(&yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column, Content: rest}, "setApp", modeTop)
 	}
 	if err := d.Err(); err != nil {
+		d.Errors().Sort()
 		return nil, err
 	}
 	return ch, nil
