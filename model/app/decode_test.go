@@ -8,7 +8,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-func parseYAML(t testing.TB, src string) *yaml.Node {
+// fataler is what the helpers need of *testing.T and *rapid.T.
+type fataler interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+func parseYAML(t fataler, src string) *yaml.Node {
 	t.Helper()
 	var n yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &n); err != nil {
@@ -17,7 +23,7 @@ func parseYAML(t testing.TB, src string) *yaml.Node {
 	return &n
 }
 
-func mustDecode(t testing.TB, src string) *Catalog {
+func mustDecode(t fataler, src string) *Catalog {
 	t.Helper()
 	c, err := Decode(parseYAML(t, src))
 	if err != nil {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -124,7 +125,7 @@ func oomTime(at sim.Time, m *memorySpec, limit int64) sim.Time {
 	if need >= float64(sim.Never-at) {
 		return sim.Never
 	}
-	return at.Add(sim.Duration(need + 0.999999)) // round up: the limit is reached, not approached
+	return at.Add(sim.Duration(math.Round(need)))
 }
 
 // exitReason is the runtime's reason for a process that exited with code.

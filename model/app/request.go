@@ -162,6 +162,9 @@ func (b *Behavior) httpAnswer(port int, method, path string, t sim.Time, in *Ins
 		}
 		return &answerNotFound
 	}
+	if _, ok := b.grpc[port]; ok {
+		return &answerReset // a gRPC server closes an HTTP/1 connection
+	}
 	if a := b.otherProtocol(port, t, in); a != nil {
 		return a
 	}
