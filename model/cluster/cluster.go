@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/probesim/probesim/model/app"
 	"github.com/probesim/probesim/model/events"
 	"github.com/probesim/probesim/model/kubelet"
 	"github.com/probesim/probesim/model/record"
@@ -43,9 +44,9 @@ type Config struct {
 	Profile  *version.Profile
 	Seed     uint64
 	Nodes    []Node
-	// Apps gives the processes that run in containers; nil runs every
-	// container's process until it is killed.
-	Apps kubelet.Apps
+	// Apps describes what containers' processes do, by image; nil gives
+	// every image the default behaviour (package app).
+	Apps *app.Catalog
 	// Objects are decoded, defaulted and validated manifests, applied at
 	// time 0 in order: *corev1.Pod, *appsv1.Deployment, *appsv1.ReplicaSet,
 	// *corev1.Service, and the OpenShift types of package api.
@@ -89,7 +90,7 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 		cfg.Nodes = []Node{{Name: "node"}}
 	}
 	if cfg.Apps == nil {
-		cfg.Apps = foreverApps{}
+		cfg.Apps = app.NewCatalog()
 	}
 	e := sim.New(cfg.Seed)
 	c := &Cluster{cfg: cfg, engine: e, log: log, store: store.New(e)}
@@ -105,7 +106,7 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 	for i, n := range cfg.Nodes {
 		k := kubelet.New(kubelet.Config{
 			Node: n.Name, PodSubnet: fmt.Sprintf("10.128.%d.", i), Engine: e, Store: c.store, Log: log, Events: c.events,
-			Profile: cfg.Profile, Apps: cfg.Apps, StartedAt: -sim.Time(1e12),
+			Profile: cfg.Profile, Apps: catalogApps{cfg.Apps}, StartedAt: -sim.Time(1e12),
 		})
 		k.Start()
 		c.kubelets = append(c.kubelets, k)
@@ -208,37 +209,9 @@ func (c *Cluster) Finish() {
 	c.log.Add(c.engine.Now(), record.KindEnd, &record.End{Events: c.engine.Stats().Fired, Hash: c.log.Hash()})
 }
 
-// foreverApps runs every container's process until it is killed.
-type foreverApps struct{}
+// catalogApps starts processes from a catalog of behaviours.
+type catalogApps struct{ c *app.Catalog }
 
-func (foreverApps) Start(string, int, sim.Time, *rand.Rand) kubelet.Process { return foreverProcess{} }
-
-// foreverProcess listens at once and answers every request successfully
-// without delay; it exits at once on a terminating signal.
-type foreverProcess struct{}
-
-func (foreverProcess) Exit() (sim.Time, int32, string, bool) { return 0, 0, "", false }
-
-func (foreverProcess) HTTP(at sim.Time, _ int, _ string) kubelet.Answer {
-	return kubelet.Answer{Code: 200, End: at}
-}
-
-func (foreverProcess) TCP(at sim.Time, _ int) kubelet.Answer { return kubelet.Answer{End: at} }
-
-func (foreverProcess) GRPC(at sim.Time, _ int, _ string) kubelet.Answer {
-	return kubelet.Answer{Code: 1, End: at}
-}
-
-func (foreverProcess) Exec(at sim.Time, _ []string) kubelet.Answer { return kubelet.Answer{End: at} }
-
-func (foreverProcess) Signal(at sim.Time, sig string) (sim.Time, int32, bool) {
-	switch sig {
-	case "TERM":
-		return at, 143, true
-	case "INT":
-		return at, 130, true
-	case "KILL":
-		return at, 137, true
-	}
-	return 0, 0, false
+func (a catalogApps) Start(image string, n int, at sim.Time, memoryLimit int64, r *rand.Rand) kubelet.Process {
+	return a.c.Start(image, n, at, memoryLimit, r)
 }

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/probesim/probesim/model/app"
 	"github.com/probesim/probesim/model/events"
 	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/model/store"
@@ -88,49 +89,55 @@ func (h *harness) containerTimes() (starts, ends []sim.Time) {
 type fakeProc struct {
 	start      sim.Time
 	exitIn     sim.Duration // 0: never exits by itself
-	exitCode   int32
+	exitCode   int
 	http       func(since sim.Duration) int // status by time since start
 	latency    sim.Duration
 	ignoreTerm bool
+	termAt     sim.Time // when a SIGTERM ends it; 0: not signalled
 }
 
-type fakeApps struct {
-	proc func(n int, at sim.Time) *fakeProc
-}
+type fakeApps struct{ proc func(n int, at sim.Time) *fakeProc }
 
-func (a fakeApps) Start(_ string, n int, at sim.Time, _ *rand.Rand) Process {
+func (a fakeApps) Start(_ string, n int, at sim.Time, _ int64, _ *rand.Rand) Process {
 	p := a.proc(n, at)
 	p.start = at
 	return p
 }
 
-func (p *fakeProc) Exit() (sim.Time, int32, string, bool) {
-	if p.exitIn == 0 {
+func (p *fakeProc) Exit() (sim.Time, int, string, bool) {
+	own := sim.Never
+	if p.exitIn != 0 {
+		own = p.start.Add(p.exitIn)
+	}
+	if p.termAt != 0 && p.termAt < own {
+		return p.termAt, 143, "Error", true
+	}
+	if own == sim.Never {
 		return 0, 0, "", false
 	}
-	return p.start.Add(p.exitIn), p.exitCode, exitReason(p.exitCode), true
+	return own, p.exitCode, exitReason(int32(p.exitCode)), true
 }
 
-func (p *fakeProc) HTTP(at sim.Time, _ int, _ string) Answer {
+func (p *fakeProc) HTTP(at sim.Time, _ int, _, _ string) app.Reply {
 	code := 200
 	if p.http != nil {
 		code = p.http(at.Sub(p.start))
 	}
-	return Answer{Code: code, End: at.Add(p.latency)}
+	return app.Reply{Status: code, Begin: at, End: at.Add(p.latency)}
 }
 
-func (p *fakeProc) TCP(at sim.Time, _ int) Answer { return Answer{End: at} }
+func (p *fakeProc) TCP(at sim.Time, _ int) app.Reply { return app.Reply{Begin: at, End: at} }
 
-func (p *fakeProc) GRPC(at sim.Time, _ int, _ string) Answer { return Answer{Code: 1, End: at} }
+func (p *fakeProc) GRPC(at sim.Time, _ int, _ string) app.Reply {
+	return app.Reply{Status: app.GRPCServing, Begin: at, End: at}
+}
 
-func (p *fakeProc) Exec(at sim.Time, _ []string) Answer { return Answer{End: at} }
+func (p *fakeProc) Exec(at sim.Time, _ []string) app.Reply { return app.Reply{Begin: at, End: at} }
 
-func (p *fakeProc) Signal(at sim.Time, sig string) (sim.Time, int32, bool) {
-	if sig == "TERM" && p.ignoreTerm {
-		return 0, 0, false
+func (p *fakeProc) Signal(at sim.Time, sig app.Signal) app.Reaction {
+	if sig == app.SIGTERM && !p.ignoreTerm && p.termAt == 0 {
+		p.termAt = at
+		return app.Reaction{Effect: app.Exits, At: at, Code: 143}
 	}
-	if sig == "TERM" || sig == "KILL" {
-		return at, 143, true
-	}
-	return 0, 0, false
+	return app.Reaction{At: sim.Never}
 }

@@ -5,6 +5,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/probesim/probesim/model/app"
 	"github.com/probesim/probesim/model/events"
 	"github.com/probesim/probesim/sim"
 )
@@ -46,19 +47,16 @@ func (k *Kubelet) killContainer(ps *podState, c *containerState, in *instance, m
 		return
 	}
 	grace = max(grace, minimumGracePeriod)
-	now := k.e.Now()
-	var term, kill sim.Handle
+	var kill sim.Handle
 	in.onExit = func() {
-		k.e.Cancel(term)
 		k.e.Cancel(kill)
 		done()
 	}
-	if at, code, exits := in.proc.Signal(now, "TERM"); exits && at.Sub(now) < grace {
-		term = k.e.At(at, kindProcess, func() { k.processExited(ps, c, in, code, exitReason(code), "") })
-	}
-	kill = k.e.At(now.Add(grace), kindKill, func() {
-		in.proc.Signal(k.e.Now(), "KILL")
-		k.processExited(ps, c, in, 137, exitReason(137), "")
+	in.proc.Signal(k.e.Now(), app.SIGTERM)
+	k.watchExit(ps, c, in)
+	kill = k.e.At(k.e.Now().Add(grace), kindKill, func() {
+		in.proc.Signal(k.e.Now(), app.SIGKILL)
+		k.processExited(ps, c, in, 137, exitReason(137))
 	})
 }
 

@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/probesim/probesim/model/app"
 	"github.com/probesim/probesim/model/events"
 	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/model/store"
@@ -76,58 +77,32 @@ type Config struct {
 	StartedAt sim.Time
 }
 
-// Apps gives the processes that run in containers. Package app implements
-// it from a scenario's behaviour descriptions; tests use small fakes.
+// Apps gives the processes that run in containers. The cluster implements
+// it with package app's catalog of behaviours; tests use small fakes.
 type Apps interface {
 	// Start starts instance n (1 = the first start in the pod) of the
-	// process of image, at time at, drawing what varies from r.
-	Start(image string, n int, at sim.Time, r *rand.Rand) Process
+	// process of image, at time at, in a container with the given memory
+	// limit in bytes (0: none), drawing what varies from r.
+	Start(image string, n int, at sim.Time, memoryLimit int64, r *rand.Rand) Process
 }
 
 // Process is a container's running program, as far as the kubelet can
-// observe it: when it ends by itself, how it answers probes, how it reacts
-// to signals.
+// observe it. *app.Instance implements it.
 type Process interface {
-	// Exit reports when the process ends by itself, with which exit code
-	// and termination reason ("Error", "Completed", "OOMKilled"); ok is
-	// false if it runs until it is killed.
-	Exit() (at sim.Time, code int32, reason string, ok bool)
-	// HTTP answers a GET of path on port, sent at time at.
-	HTTP(at sim.Time, port int, path string) Answer
+	// Exit reports when the process ends, as things stand: by itself or
+	// because of a signal already delivered. Requests whose reply says
+	// Crashed, and signals, can change it.
+	Exit() (at sim.Time, code int, reason string, ok bool)
+	// HTTP answers a request for method and path on port, sent at time at.
+	HTTP(at sim.Time, port int, method, path string) app.Reply
 	// TCP answers a connection attempt to port at time at.
-	TCP(at sim.Time, port int) Answer
+	TCP(at sim.Time, port int) app.Reply
 	// GRPC answers a grpc.health.v1 Check of service on port at time at.
-	GRPC(at sim.Time, port int, service string) Answer
+	GRPC(at sim.Time, port int, service string) app.Reply
 	// Exec answers a command run in the container at time at.
-	Exec(at sim.Time, command []string) Answer
-	// Signal delivers sig ("TERM", "KILL", ...) at time at and reports
-	// whether, when and with which code the process exits because of it.
-	Signal(at sim.Time, sig string) (exitAt sim.Time, code int32, exits bool)
-}
-
-// AnswerKind says how a request ended.
-type AnswerKind uint8
-
-// How a request can end.
-const (
-	Answered AnswerKind = iota // a response: Code is its status or exit code
-	Refused                    // connection refused: nothing listens
-	Reset                      // the connection was reset
-	Hung                       // no answer ever comes
-)
-
-// Answer is what a process did with one request.
-type Answer struct {
-	Kind AnswerKind
-	// Code is the HTTP status, the exec exit code, or for gRPC 1 when
-	// SERVING and 2 when NOT_SERVING.
-	Code int
-	// Location is the target of an HTTP redirect.
-	Location string
-	// Output is an exec command's combined output.
-	Output string
-	// End is when the answer is complete; Never for Hung.
-	End sim.Time
+	Exec(at sim.Time, command []string) app.Reply
+	// Signal delivers sig at time at.
+	Signal(at sim.Time, sig app.Signal) app.Reaction
 }
 
 // Kubelet is one node's agent.
