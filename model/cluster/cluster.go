@@ -186,6 +186,21 @@ func (c *Cluster) bind(ev store.EventType, pod, _ *corev1.Pod) {
 		fmt.Sprintf("Successfully assigned %s/%s to %s", p.Namespace, p.Name, node))
 }
 
+// Signal sends sig to the process of a container of a pod (the first
+// container when container is empty), through the kubelet of the pod's node.
+func (c *Cluster) Signal(namespace, pod, container string, sig app.Signal) error {
+	p, ok := c.store.Pods.Get(namespace, pod)
+	if !ok {
+		return fmt.Errorf("pods %q not found", pod)
+	}
+	for _, k := range c.kubelets {
+		if k.Node() == p.Spec.NodeName {
+			return k.Signal(p, container, sig)
+		}
+	}
+	return fmt.Errorf("pod %q is not bound to a node", pod)
+}
+
 // Engine returns the cluster's kernel, for pacing, interruption and stats.
 func (c *Cluster) Engine() *sim.Engine { return c.engine }
 

@@ -1,0 +1,40 @@
+package kubelet
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/probesim/probesim/model/app"
+)
+
+// Signal delivers sig to the process of a pod's container, as
+// `kubectl exec POD -c CONTAINER -- kill -SIG 1` does: the process reacts as
+// its description says. If it exits, the kubelet sees the exit at its next
+// relist and restarts the container in the same pod, like any other exit.
+func (k *Kubelet) Signal(pod *corev1.Pod, container string, sig app.Signal) error {
+	ps := k.pods[pod.UID]
+	if ps == nil {
+		return fmt.Errorf("pod %q is not running on node %s", pod.Name, k.cfg.Node)
+	}
+	for _, c := range ps.containers {
+		if container != "" && c.spec.Name != container {
+			continue
+		}
+		in := c.newest()
+		if in == nil || !in.running {
+			return fmt.Errorf("container %q of pod %q is not running", c.spec.Name, pod.Name)
+		}
+		in.proc.Signal(k.e.Now(), sig)
+		if sig == app.SIGKILL {
+			k.processExited(ps, c, in, 137, exitReason(137))
+			return nil
+		}
+		k.watchExit(ps, c, in)
+		return nil
+	}
+	return fmt.Errorf("pod %q has no container %q", pod.Name, container)
+}
+
+// Node returns the name of the kubelet's node.
+func (k *Kubelet) Node() string { return k.cfg.Node }
