@@ -1,0 +1,217 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/probesim/probesim/internal/ynode"
+	"github.com/probesim/probesim/model/cluster"
+	"github.com/probesim/probesim/model/version"
+	"github.com/probesim/probesim/sim"
+)
+
+// DefaultSeed is the seed of a run when neither the command line nor the
+// file gives one.
+const DefaultSeed uint64 = 1
+
+// DefaultDuration is the simulated time a run covers when neither the
+// command line nor the file gives one.
+const DefaultDuration = 10 * time.Minute
+
+// Options are the command line's overrides of a scenario's settings.
+type Options struct {
+	// Seed, if not nil, wins over the file's seed.
+	Seed *uint64
+	// Until, if not nil, wins over the file's duration.
+	Until *time.Duration
+	// Release, if not empty, wins over cluster.release.
+	Release string
+}
+
+// SeedFor returns the run's seed: the option, else the file's, else
+// DefaultSeed.
+func (s *Scenario) SeedFor(o Options) uint64 {
+	switch {
+	case o.Seed != nil:
+		return *o.Seed
+	case s.Seed != nil:
+		return *s.Seed
+	}
+	return DefaultSeed
+}
+
+// DurationFor returns the simulated time to run: the option, else the
+// file's duration, else DefaultDuration.
+func (s *Scenario) DurationFor(o Options) time.Duration {
+	switch {
+	case o.Until != nil:
+		return *o.Until
+	case s.Duration != nil:
+		return *s.Duration
+	}
+	return DefaultDuration
+}
+
+// Config builds the run's configuration. Everything the file says that this
+// build of the model cannot do yet is reported, all at once, as errors
+// wrapping ErrUnsupported: nothing is silently ignored.
+func (s *Scenario) Config(o Options) (cluster.Config, error) {
+	var errs []error
+	bad := func(p Pos, format string, args ...any) {
+		errs = append(errs, &unsupported{p.errorf(s.File, format, args...)})
+	}
+	cfg := cluster.Config{Scenario: s.Name, Seed: s.SeedFor(o)}
+	if cfg.Scenario == "" {
+		cfg.Scenario = s.File
+	}
+
+	release := s.Cluster.Release
+	if o.Release != "" {
+		release = o.Release
+	}
+	if release == "" {
+		release = version.Default
+	}
+	p, err := version.Lookup(release)
+	if err != nil {
+		return cluster.Config{}, fmt.Errorf("%s: cluster.release: %w", s.File, err)
+	}
+	if err := p.SetGates(s.Cluster.FeatureGates); err != nil {
+		return cluster.Config{}, fmt.Errorf("%s: cluster.featureGates: %w", s.File, err)
+	}
+	cfg.Profile = p
+	if s.Cluster.MaxContainerRestartPeriod != nil {
+		bad(Pos{Path: "cluster.kubelet.maxContainerRestartPeriod"}, "the kubelet's maxContainerRestartPeriod is %v", ErrUnsupported)
+	}
+
+	for _, g := range s.Cluster.Nodes {
+		if g.Count <= 1 {
+			cfg.Nodes = append(cfg.Nodes, cluster.Node{Name: g.Name})
+			continue
+		}
+		for i := 1; i <= g.Count; i++ {
+			cfg.Nodes = append(cfg.Nodes, cluster.Node{Name: g.Name + "-" + strconv.Itoa(i)})
+		}
+	}
+	seen := map[string]bool{}
+	for _, n := range cfg.Nodes {
+		if seen[n.Name] {
+			return cluster.Config{}, fmt.Errorf("%s: cluster.nodes: two nodes are named %q (a group with count N is named NAME-1..NAME-N)", s.File, n.Name)
+		}
+		seen[n.Name] = true
+	}
+
+	cat, err := s.catalog()
+	if err != nil {
+		return cluster.Config{}, err
+	}
+	cfg.Apps = cat
+
+	for _, m := range s.Manifests {
+		if m.Object == nil {
+			bad(posOf(m.Node, m.Path), "%s: kind %s is %v", m.Ref(), m.Kind, ErrUnsupported)
+			continue
+		}
+		cfg.Objects = append(cfg.Objects, m.Object)
+	}
+
+	for i, a := range s.Actions {
+		ca, err := s.clusterAction(i, a)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		cfg.Actions = append(cfg.Actions, ca)
+	}
+	for _, t := range s.Traffic {
+		bad(t.Pos, "traffic to %s is %v", t.Target, ErrUnsupported)
+	}
+	if len(errs) > 0 {
+		return cluster.Config{}, errors.Join(errs...)
+	}
+	return cfg, nil
+}
+
+// unsupported is a positioned error that wraps ErrUnsupported.
+type unsupported struct{ e *ynode.Error }
+
+func (u *unsupported) Error() string { return u.e.Error() }
+func (u *unsupported) Unwrap() []error {
+	return []error{u.e, ErrUnsupported}
+}
+
+// clusterAction turns a decoded action into what the cluster runs.
+func (s *Scenario) clusterAction(i int, a Action) (cluster.Action, error) {
+	ca := cluster.Action{At: sim.Time(a.At), Name: fmt.Sprintf("actions[%d] (%s)", i, a.Type)}
+	notYet := func() (cluster.Action, error) {
+		return ca, &unsupported{a.Pos.errorf(s.File, "action %s is %v", a.Type, ErrUnsupported)}
+	}
+	switch {
+	case a.Apply != nil:
+		pod, ok := a.Apply.Object.(*corev1.Pod)
+		if !ok {
+			return ca, &unsupported{a.Pos.errorf(s.File, "action apply of a %s is %v (only new Pods can be applied)", a.Apply.Kind, ErrUnsupported)}
+		}
+		ca.Do = func(c *cluster.Cluster) error { return c.CreatePod(pod.DeepCopy()) }
+	case a.Delete != nil && a.Delete.Pods != nil:
+		t, grace := *a.Delete.Pods, a.Delete.GracePeriod
+		ca.Do = func(c *cluster.Cluster) error {
+			for _, p := range pickPods(c, t) {
+				c.Store().DeletePod(p.Namespace, p.Name, grace, c.Engine().Now())
+			}
+			return nil
+		}
+	case a.Delete != nil && a.Delete.Target != nil && a.Delete.Target.Kind == "Pod":
+		name, grace := a.Delete.Target.Name, a.Delete.GracePeriod
+		ca.Do = func(c *cluster.Cluster) error {
+			if !c.Store().DeletePod("default", name, grace, c.Engine().Now()) {
+				return fmt.Errorf("pods %q not found", name)
+			}
+			return nil
+		}
+	case a.SetApp != nil:
+		// Applied to the catalog before the run (see catalog).
+		ca.Do = func(*cluster.Cluster) error { return nil }
+	default:
+		return notYet()
+	}
+	return ca, nil
+}
+
+// pickPods returns the pods an action targets, among those that exist and
+// are not being deleted: all of them, the oldest, the newest, or one drawn
+// from the "scenario/pick" stream.
+func pickPods(c *cluster.Cluster, t PodTarget) []*corev1.Pod {
+	var pods []*corev1.Pod
+	for _, p := range c.Store().Pods.List() {
+		if p.DeletionTimestamp == nil && t.Selector.Matches(p.Name, p.Labels) {
+			pods = append(pods, p)
+		}
+	}
+	if len(pods) == 0 {
+		return nil
+	}
+	// Creation timestamps have one-second resolution; UIDs are sequential
+	// and of fixed width, so they break ties in creation order.
+	sort.SliceStable(pods, func(i, j int) bool {
+		a, b := pods[i], pods[j]
+		if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
+			return a.CreationTimestamp.Before(&b.CreationTimestamp)
+		}
+		return a.UID < b.UID
+	})
+	switch t.Pick {
+	case "oldest":
+		return pods[:1]
+	case "newest":
+		return pods[len(pods)-1:]
+	case "random":
+		return []*corev1.Pod{pods[c.Engine().Rand("scenario/pick").IntN(len(pods))]}
+	}
+	return pods
+}

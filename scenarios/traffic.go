@@ -1,0 +1,100 @@
+package scenarios
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/probesim/probesim/internal/ynode"
+)
+
+// Traffic is one source of requests to a Service or Route.
+type Traffic struct {
+	Pos Pos
+	// Target is service/NAME or route/NAME.
+	Target ObjectRef
+	// Rate is requests per second.
+	Rate float64
+	// Arrival is constant (evenly spaced) or poisson.
+	Arrival string
+	// From and Until bound the traffic in simulated time; Until 0 means
+	// the end of the run.
+	From, Until time.Duration
+	// Timeout is the client's timeout (default 1s).
+	Timeout time.Duration
+	// Path is the HTTP path requested (default /).
+	Path string
+}
+
+func decodeTraffic(d *ynode.Decoder, n *yaml.Node, p ynode.Path) (Traffic, bool) {
+	t := Traffic{Pos: posOf(n, p), Arrival: "constant", Timeout: time.Second, Path: "/"}
+	before := len(d.Errors())
+	entries, ok := d.Fields(n, p, "target", "rate", "arrival", "from", "until", "timeout", "path")
+	if !ok {
+		return t, false
+	}
+	for _, e := range entries {
+		switch e.Key {
+		case "target":
+			if r := objectRef(d, e.Value, e.Path); r != nil {
+				if r.Kind != "Service" && r.Kind != "Route" {
+					d.Errorf(e.Value, e.Path, "expected service/NAME or route/NAME, got %s", r)
+				}
+				t.Target = *r
+			}
+		case "rate":
+			t.Rate = rate(d, e.Value, e.Path)
+		case "arrival":
+			if v, ok := d.String(e.Value, e.Path); ok {
+				if v != "constant" && v != "poisson" {
+					d.Errorf(e.Value, e.Path, "expected constant or poisson, got %q", v)
+				}
+				t.Arrival = v
+			}
+		case "from":
+			t.From, _ = d.Duration(e.Value, e.Path)
+		case "until":
+			t.Until, _ = positiveDuration(d, e.Value, e.Path)
+		case "timeout":
+			t.Timeout, _ = positiveDuration(d, e.Value, e.Path)
+		case "path":
+			if v, ok := d.String(e.Value, e.Path); ok {
+				if !strings.HasPrefix(v, "/") {
+					d.Errorf(e.Value, e.Path, "expected a path starting with /, got %q", v)
+				}
+				t.Path = v
+			}
+		}
+	}
+	if t.Target.Name == "" && child(n, "target") == nil {
+		d.Errorf(n, p, "missing target: expected service/NAME or route/NAME")
+	}
+	if child(n, "rate") == nil {
+		d.Errorf(n, p, "missing rate: expected requests per second, like 20/s")
+	}
+	if t.Until != 0 && t.Until <= t.From {
+		d.Errorf(child(n, "until"), p.Key("until"), "expected a time after from (%s), got %s", t.From, t.Until)
+	}
+	return t, len(d.Errors()) == before
+}
+
+// rate decodes "20/s", "1200/m", "0.5/s" or a bare number (per second).
+func rate(d *ynode.Decoder, n *yaml.Node, p ynode.Path) float64 {
+	if ynode.IsScalar(n, "!!int") || ynode.IsScalar(n, "!!float") {
+		v, ok := d.Float(n, p)
+		if ok && v > 0 {
+			return v
+		}
+	} else if ynode.IsScalar(n, "!!str") {
+		num, unit, _ := strings.Cut(n.Value, "/")
+		v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+		per := map[string]float64{"": 1, "s": 1, "m": 60, "min": 60, "h": 3600}[strings.TrimSpace(unit)]
+		if err == nil && v > 0 && per > 0 && v < 1e9 {
+			return v / per
+		}
+	}
+	d.Errorf(n, p, "expected a positive rate like 20/s, 300/m or 2/h, got %s", ynode.Describe(n))
+	return 0
+}
