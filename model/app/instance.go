@@ -67,7 +67,7 @@ func newInstance(l *line, n int, at sim.Time, memoryLimit int64, r *rand.Rand) *
 		selfExit: sim.Never, sigExit: sim.Never}
 	// Draws, in a fixed order: start, listen by port, exit.after.
 	start := b.start.Draw(r)
-	in.listenAll = at.Add(start)
+	in.listenAll = addSat(at, start)
 	ports := b.ports()
 	in.listen = make([]portAt, 0, len(ports))
 	for _, p := range ports {
@@ -75,7 +75,7 @@ func newInstance(l *line, n int, at sim.Time, memoryLimit int64, r *rand.Rand) *
 		if i, ok := slices.BinarySearchFunc(b.listen, p, func(pd portDist, p int) int { return pd.port - p }); ok {
 			d = b.listen[i].d.Draw(r)
 		}
-		in.listen = append(in.listen, portAt{p, at.Add(d)})
+		in.listen = append(in.listen, portAt{p, addSat(at, d)})
 	}
 	if b.concurrency > 0 {
 		in.slots = make([]sim.Time, b.concurrency)
@@ -84,7 +84,7 @@ func newInstance(l *line, n int, at sim.Time, memoryLimit int64, r *rand.Rand) *
 		}
 	}
 	if e := b.exit; e != nil {
-		in.selfExit, in.selfCode, in.selfReason = at.Add(e.after.Draw(r)), e.code, exitReason(e.code)
+		in.selfExit, in.selfCode, in.selfReason = addSat(at, e.after.Draw(r)), e.code, exitReason(e.code)
 	}
 	if m := b.memory; m != nil && memoryLimit > 0 {
 		if t := oomTime(at, m, memoryLimit); t <= in.selfExit {
@@ -189,4 +189,12 @@ func (in *Instance) current(t sim.Time) *Behavior {
 		return in.b
 	}
 	return in.line.at(t).forInstance(in.n)
+}
+
+// addSat returns t+d for d >= 0, or sim.Never if that is beyond it.
+func addSat(t sim.Time, d sim.Duration) sim.Time {
+	if d < 0 || t.Add(d) < t || t == sim.Never {
+		return sim.Never
+	}
+	return t.Add(d)
 }

@@ -41,7 +41,7 @@ func (in *Instance) Signal(at sim.Time, sig Signal) Reaction {
 		}
 		return Reaction{Effect: Exits, At: sim.Never, Code: re.code}
 	}
-	t := at.Add(re.after.Draw(in.r))
+	t := addSat(at, re.after.Draw(in.r))
 	in.exitBySignal(t, re.code)
 	return Reaction{Effect: Exits, At: t, Code: re.code}
 }
@@ -76,14 +76,14 @@ func (in *Instance) resume(t sim.Time) {
 	}
 	if re := in.pending; re != nil {
 		in.pending = nil
-		in.exitBySignal(t.Add(re.after.Draw(in.r)), re.code)
+		in.exitBySignal(addSat(t, re.after.Draw(in.r)), re.code)
 	}
 	death := in.death()
 	for _, q := range in.queued {
 		slot, begin := in.slot(t)
 		end := sim.Never
 		if !q.hang {
-			end = begin.Add(q.latency)
+			end = addSat(begin, q.latency)
 		}
 		in.take(slot, min(end, death))
 	}

@@ -103,10 +103,7 @@ func (in *Instance) finish(a *answer, arrival, begin, death sim.Time) Reply {
 		r.Begin, r.End = arrival, arrival
 		return r
 	case Answered, Reset:
-		r.End = begin.Add(a.latency.Draw(in.r))
-		if r.End < begin { // overflow
-			r.End = sim.Never
-		}
+		r.End = addSat(begin, a.latency.Draw(in.r))
 	}
 	if r.End > death {
 		r = Reply{Kind: Reset, Begin: begin, End: death}
