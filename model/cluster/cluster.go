@@ -94,7 +94,7 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 	}
 	e := sim.New(cfg.Seed)
 	c := &Cluster{cfg: cfg, engine: e, log: log, store: store.New(e)}
-	c.events = events.NewRecorder(e.Now, log)
+	c.events = events.NewRecorder(e.Now, log, e.Rand("events/correlator"))
 	gates := map[string]bool{}
 	for k, v := range cfg.Profile.Gates {
 		gates[k] = v

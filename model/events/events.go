@@ -3,11 +3,16 @@
 // count, similar events with many different messages are combined, and a
 // per-object token bucket drops events past a burst.
 //
-// It follows staging/src/k8s.io/client-go/tools/record/events_cache.go
-// (EventCorrelator, EventAggregator, eventLogger, EventSourceObjectSpamFilter).
+// It follows staging/src/k8s.io/client-go/tools/record/events_cache.go:
+// EventCorrelate runs the EventAggregator, then the eventLogger (which
+// counts), then the EventSourceObjectSpamFilter. Counting before filtering
+// is why a count can jump after events were dropped.
 package events
 
 import (
+	"math/rand/v2"
+	"sort"
+
 	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/sim"
 )
@@ -18,13 +23,12 @@ const (
 	Warning = "Warning"
 )
 
-// Correlator settings from client-go's events_cache.go.
+// Correlator settings (events_cache.go).
 const (
-	maxLRUCacheEntries   = 4096 // not modelled: the model never holds that many keys per source
-	aggregateMaxEvents   = 10
-	aggregateInterval    = 600 * sim.Duration(1e9)
-	spamBurst            = 25
-	spamRefillInterval   = 300 * sim.Duration(1e9) // qps 1/300
+	aggregateMaxEvents   = 10                      // defaultAggregateMaxEvents
+	aggregateInterval    = 600 * sim.Duration(1e9) // defaultAggregateIntervalInSeconds
+	spamBurst            = 25                      // defaultSpamBurst
+	spamRefillInterval   = 300 * sim.Duration(1e9) // defaultSpamQPS = 1/300
 	aggregatedMessageTag = "(combined from similar events): "
 )
 
@@ -40,20 +44,34 @@ type Source struct {
 // From column show it.
 func (s Source) String() string { return s.Component }
 
+// Ref names the object an event is about: "Pod/web-1", and for events about
+// one container of a pod, its field path "spec.containers{app}".
+type Ref struct {
+	Object    string
+	FieldPath string
+}
+
+// ContainerRef is the reference the kubelet uses for events about a
+// container (kubecontainer.GenerateContainerRef).
+func ContainerRef(object, container string) Ref {
+	return Ref{Object: object, FieldPath: "spec.containers{" + container + "}"}
+}
+
 // Recorder writes events into a run's log. It is not safe for concurrent use;
 // like everything in the model it runs on the engine's goroutine.
 type Recorder struct {
 	now  func() sim.Time
 	log  *record.Log
+	rng  *rand.Rand
 	spam map[string]*bucket
 	agg  map[string]*aggregate
 	seen map[string]*logged
 }
 
-// NewRecorder returns a recorder that reads the time from now and records
-// into log.
-func NewRecorder(now func() sim.Time, log *record.Log) *Recorder {
-	return &Recorder{now: now, log: log, spam: map[string]*bucket{}, agg: map[string]*aggregate{}, seen: map[string]*logged{}}
+// NewRecorder returns a recorder that reads the time from now, records into
+// log, and draws from r where client-go's choice is arbitrary.
+func NewRecorder(now func() sim.Time, log *record.Log, r *rand.Rand) *Recorder {
+	return &Recorder{now: now, log: log, rng: r, spam: map[string]*bucket{}, agg: map[string]*aggregate{}, seen: map[string]*logged{}}
 }
 
 type bucket struct {
@@ -71,33 +89,23 @@ type logged struct {
 	first sim.Time
 }
 
-// Eventf records an event about object ("Pod/web-1") from source, after the
-// correlator's spam filter, aggregation and deduplication. It reports whether
-// the event (or a count update) reached the API.
+// Eventf records an event about an object from src. It reports whether the
+// event (or a count update) reached the API.
 func (r *Recorder) Eventf(src Source, object, typ, reason, message string) bool {
-	now := r.now()
-	// Spam filter: one token bucket per source and object (and type), burst
-	// 25, refilled one token per 300 s. It applies to count updates too.
-	spamKey := src.Component + "\x00" + src.Host + "\x00" + object + "\x00" + typ
-	b := r.spam[spamKey]
-	if b == nil {
-		b = &bucket{tokens: spamBurst, last: now}
-		r.spam[spamKey] = b
-	}
-	b.tokens += float64(now-b.last) / float64(spamRefillInterval)
-	if b.tokens > spamBurst {
-		b.tokens = spamBurst
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
+	return r.Event(src, Ref{Object: object}, typ, reason, message)
+}
 
-	// Aggregation: once ten different messages for the same source, object,
-	// type and reason have been seen within 600 s, later ones are combined
-	// under one message.
-	aggKey := spamKey + "\x00" + reason
+// Event records an event about ref from src, through the correlator. It
+// reports whether the event (or a count update) reached the API.
+func (r *Recorder) Event(src Source, ref Ref, typ, reason, message string) bool {
+	now := r.now()
+	objKey := src.Component + "\x00" + src.Host + "\x00" + ref.Object
+
+	// EventAggregator: the aggregate key leaves the message out. Once ten
+	// different messages were seen under it, with no gap over 600 s, the
+	// event becomes one combined event under the aggregate key.
+	aggKey := objKey + "\x00" + typ + "\x00" + reason
+	key := objKey + "\x00" + ref.FieldPath + "\x00" + typ + "\x00" + reason + "\x00" + message
 	a := r.agg[aggKey]
 	if a == nil || now-a.last > sim.Time(aggregateInterval) {
 		a = &aggregate{messages: map[string]struct{}{}}
@@ -105,22 +113,50 @@ func (r *Recorder) Eventf(src Source, object, typ, reason, message string) bool 
 	}
 	a.last = now
 	a.messages[message] = struct{}{}
-	key := aggKey + "\x00" + message
 	if len(a.messages) >= aggregateMaxEvents {
+		// The set is not allowed to grow: one message, any (PopAny), leaves.
+		r.popAny(a.messages)
 		message = aggregatedMessageTag + message
-		key = aggKey + "\x00combined"
+		key = aggKey
 	}
 
-	// Deduplication: an identical event bumps the count of the existing one.
+	// eventLogger: an event seen before under the same key bumps its count.
 	l := r.seen[key]
 	if l == nil {
 		l = &logged{first: now}
 		r.seen[key] = l
 	}
 	l.count++
+
+	// EventSourceObjectSpamFilter: a token bucket per source and object,
+	// 25 tokens, one more every 300 s.
+	b := r.spam[objKey]
+	if b == nil {
+		b = &bucket{tokens: spamBurst, last: now}
+		r.spam[objKey] = b
+	}
+	b.tokens = min(b.tokens+float64(now-b.last)/float64(spamRefillInterval), spamBurst)
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+
 	r.log.Add(now, record.KindEvent, &record.Event{
-		Header: record.Header{Object: object},
-		Type:   typ, Reason: reason, Message: message, Count: l.count, Source: src.String(),
+		Header:    record.Header{Object: ref.Object},
+		FieldPath: ref.FieldPath,
+		Type:      typ, Reason: reason, Message: message, Count: l.count, Source: src.String(),
 	})
 	return true
+}
+
+// popAny removes one element, as sets.String.PopAny does: Go's map order
+// makes the choice arbitrary, so the model draws it.
+func (r *Recorder) popAny(set map[string]struct{}) {
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	delete(set, keys[r.rng.IntN(len(keys))])
 }

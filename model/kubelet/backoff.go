@@ -66,7 +66,7 @@ func (k *Kubelet) doBackOff(ps *podState, c *containerState, rs runtimeStatus) (
 	e := k.backoff[key]
 	if e != nil && ts.Sub(e.lastUpdate) <= backoffExpiry && now.Sub(ts) < e.backoff {
 		pod := fmt.Sprintf("%s_%s(%s)", ps.pod.Name, ps.pod.Namespace, ps.pod.UID)
-		k.cfg.Events.Eventf(k.source, ps.object, events.Warning, "BackOff",
+		k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Warning, "BackOff",
 			fmt.Sprintf("Back-off restarting failed container %s in pod %s", c.spec.Name, pod))
 		c.reason = "CrashLoopBackOff"
 		c.reasonMessage = fmt.Sprintf("back-off %s restarting failed container=%s pod=%s", e.backoff, c.spec.Name, pod)

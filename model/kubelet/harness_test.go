@@ -37,7 +37,7 @@ func newHarness(t *testing.T, release string, seed uint64, apps Apps) *harness {
 	h := &harness{t: t, e: e, store: store.New(e), log: record.NewLog(nil)}
 	h.k = New(Config{
 		Node: "node", PodSubnet: "10.128.0.", Engine: e, Store: h.store, Log: h.log,
-		Events: events.NewRecorder(e.Now, h.log), Profile: p, Apps: apps, StartedAt: -sim.Time(time.Hour),
+		Events: events.NewRecorder(e.Now, h.log, e.Rand("events")), Profile: p, Apps: apps, StartedAt: -sim.Time(time.Hour),
 	})
 	h.k.Start()
 	return h
@@ -96,7 +96,9 @@ type fakeProc struct {
 	termAt     sim.Time // when a SIGTERM ends it; 0: not signalled
 }
 
-type fakeApps struct{ proc func(n int, at sim.Time) *fakeProc }
+type fakeApps struct {
+	proc func(n int, at sim.Time) *fakeProc
+}
 
 func (a fakeApps) Start(_ string, n int, at sim.Time, _ int64, _ *rand.Rand) Process {
 	p := a.proc(n, at)

@@ -41,7 +41,7 @@ func (ps *podState) killGrace(c *corev1.Container, probe probeType) sim.Duration
 // (at least 2 s) runs out. done is called once the process is dead, however
 // it died: by the signal, by itself meanwhile, or by SIGKILL.
 func (k *Kubelet) killContainer(ps *podState, c *containerState, in *instance, message string, grace sim.Duration, done func()) {
-	k.cfg.Events.Eventf(k.source, ps.object, events.Normal, "Killing", message)
+	k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Normal, "Killing", message)
 	if !in.running {
 		done()
 		return

@@ -88,15 +88,15 @@ func (w *probeWorker) finish(o probeOutcome) {
 	switch {
 	case o.err:
 		// A prober error: the event says so and the result is thrown away.
-		k.cfg.Events.Eventf(k.source, w.ps.object, events.Warning, "Unhealthy",
+		k.cfg.Events.Event(k.source, events.ContainerRef(w.ps.object, w.c.spec.Name), events.Warning, "Unhealthy",
 			w.typ.String()+" probe errored and resulted in "+res.errName()+" state: "+o.output)
 		w.idle()
 		return
 	case o.warning:
-		k.cfg.Events.Eventf(k.source, w.ps.object, events.Warning, "ProbeWarning",
+		k.cfg.Events.Event(k.source, events.ContainerRef(w.ps.object, w.c.spec.Name), events.Warning, "ProbeWarning",
 			w.typ.String()+" probe warning: "+o.output)
 	case res == failure:
-		k.cfg.Events.Eventf(k.source, w.ps.object, events.Warning, "Unhealthy",
+		k.cfg.Events.Event(k.source, events.ContainerRef(w.ps.object, w.c.spec.Name), events.Warning, "Unhealthy",
 			w.typ.String()+" probe failed: "+o.output)
 	}
 	if w.stopped {

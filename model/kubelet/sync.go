@@ -135,14 +135,14 @@ func (s *podSync) next() {
 func (s *podSync) startContainer(c *containerState) {
 	ps := s.ps
 	k := ps.k
-	ref := ps.object
-	k.cfg.Events.Eventf(k.source, ref, events.Normal, "Pulled",
+	ref := events.ContainerRef(ps.object, c.spec.Name)
+	k.cfg.Events.Event(k.source, ref, events.Normal, "Pulled",
 		fmt.Sprintf("Container image %q already present on machine", c.spec.Image))
 	k.e.After(createLatency, kindRuntimeOp, func() {
-		k.cfg.Events.Eventf(k.source, ref, events.Normal, "Created", k.msgCreated(c.spec.Name))
+		k.cfg.Events.Event(k.source, ref, events.Normal, "Created", k.msgCreated(c.spec.Name))
 		k.e.After(startLatency, kindRuntimeOp, func() {
 			k.runContainer(ps, c)
-			k.cfg.Events.Eventf(k.source, ref, events.Normal, "Started", k.msgStarted(c.spec.Name))
+			k.cfg.Events.Event(k.source, ref, events.Normal, "Started", k.msgStarted(c.spec.Name))
 			s.next()
 		})
 	})

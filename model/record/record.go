@@ -119,11 +119,14 @@ type PodStatus struct {
 // Event records a Kubernetes Event as it is written or updated in the API.
 type Event struct {
 	Header
-	Type    string `json:"type"`
-	Reason  string `json:"reason"`
-	Message string `json:"message"`
-	Count   int32  `json:"count"`
-	Source  string `json:"source"`
+	// FieldPath names the part of the object the event is about, such as
+	// "spec.containers{app}" for the kubelet's container events.
+	FieldPath string `json:"fieldPath,omitempty"`
+	Type      string `json:"type"`
+	Reason    string `json:"reason"`
+	Message   string `json:"message"`
+	Count     int32  `json:"count"`
+	Source    string `json:"source"`
 }
 
 // Condition is one status condition of a rollout.
