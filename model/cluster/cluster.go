@@ -201,6 +201,16 @@ func (c *Cluster) Signal(namespace, pod, container string, sig app.Signal) error
 	return fmt.Errorf("pod %q is not bound to a node", pod)
 }
 
+// Kubelet returns the kubelet of a node, or nil.
+func (c *Cluster) Kubelet(node string) *kubelet.Kubelet {
+	for _, k := range c.kubelets {
+		if k.Node() == node {
+			return k
+		}
+	}
+	return nil
+}
+
 // Engine returns the cluster's kernel, for pacing, interruption and stats.
 func (c *Cluster) Engine() *sim.Engine { return c.engine }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/probesim/probesim/model/app"
 )
@@ -38,3 +39,26 @@ func (k *Kubelet) Signal(pod *corev1.Pod, container string, sig app.Signal) erro
 
 // Node returns the name of the kubelet's node.
 func (k *Kubelet) Node() string { return k.cfg.Node }
+
+// Target returns the process that receives traffic sent to port on the pod's
+// IP: the running instance of the container that declares the port, or of
+// the first container if none declares it. It returns nil when nothing of
+// the pod runs on this node, which the sender sees as a refused connection.
+func (k *Kubelet) Target(uid types.UID, port int) Process {
+	ps := k.pods[uid]
+	if ps == nil {
+		return nil
+	}
+	target := ps.containers[0]
+	for _, c := range ps.containers {
+		for _, p := range c.spec.Ports {
+			if int(p.ContainerPort) == port {
+				target = c
+			}
+		}
+	}
+	if in := target.newest(); in != nil && in.running {
+		return in.proc
+	}
+	return nil
+}
