@@ -40,25 +40,32 @@ func (k *Kubelet) Signal(pod *corev1.Pod, container string, sig app.Signal) erro
 // Node returns the name of the kubelet's node.
 func (k *Kubelet) Node() string { return k.cfg.Node }
 
-// Target returns the process that receives traffic sent to port on the pod's
-// IP: the running instance of the container that declares the port, or of
-// the first container if none declares it. It returns nil when nothing of
-// the pod runs on this node, which the sender sees as a refused connection.
-func (k *Kubelet) Target(uid types.UID, port int) Process {
+// HTTP sends an HTTP request to port on the pod's IP at the current time,
+// as traffic through a Service does, and returns the reply. The request
+// reaches the running instance of the container that declares the port, or
+// of the first container if none declares it; with nothing running it is
+// refused. A reply that crashed the process moves the process's exit.
+func (k *Kubelet) HTTP(uid types.UID, port int, method, path string) app.Reply {
+	now := k.e.Now()
 	ps := k.pods[uid]
 	if ps == nil {
-		return nil
+		return refused(now)
 	}
-	target := ps.containers[0]
-	for _, c := range ps.containers {
-		for _, p := range c.spec.Ports {
+	c := ps.containers[0]
+	for _, cc := range ps.containers {
+		for _, p := range cc.spec.Ports {
 			if int(p.ContainerPort) == port {
-				target = c
+				c = cc
 			}
 		}
 	}
-	if in := target.newest(); in != nil && in.running {
-		return in.proc
+	in := c.newest()
+	if in == nil || !in.running {
+		return refused(now)
 	}
-	return nil
+	r := in.proc.HTTP(now, port, method, path)
+	if r.Crashed {
+		k.watchExit(ps, c, in)
+	}
+	return r
 }
