@@ -1,8 +1,6 @@
 package kubelet
 
 import (
-	"fmt"
-
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/probesim/probesim/model/record"
@@ -14,7 +12,7 @@ type podState struct {
 	k          *Kubelet
 	pod        *corev1.Pod // the newest spec seen from the API
 	object     string      // "Pod/name", for records and events
-	ip         string      // the pod IP, given when the sandbox is created
+	ip         string      // the pod IP, given when the sandbox is created; "" before
 	containers []*containerState
 
 	// Pod worker (pod_workers.go managePodLoop).
@@ -85,8 +83,6 @@ func (k *Kubelet) admit(pod *corev1.Pod) {
 		ps.containers = append(ps.containers, &containerState{spec: &pod.Spec.Containers[i]})
 	}
 	ps.cache = make([]runtimeStatus, len(ps.containers))
-	k.podIPs++
-	ps.ip = fmt.Sprintf("%s%d", k.cfg.PodSubnet, k.podIPs%250+2)
 	k.pods[pod.UID] = ps
 	k.podOrder = append(k.podOrder, ps)
 	k.updatePod(ps)

@@ -18,10 +18,12 @@ func (ps *podState) generateStatus() corev1.PodStatus {
 	now := ps.k.e.Now()
 	old := ps.status
 	st := corev1.PodStatus{
-		HostIP:    old.HostIP,
-		PodIP:     old.PodIP,
 		StartTime: old.StartTime,
 		QOSClass:  old.QOSClass,
+	}
+	if ps.ip != "" {
+		st.PodIP = ps.ip
+		st.PodIPs = []corev1.PodIP{{IP: ps.ip}}
 	}
 	if st.StartTime == nil {
 		t := store.WallSeconds(now)

@@ -50,6 +50,12 @@ func (s *podSync) run() {
 		ps.probing = true
 		ps.k.addProbes(ps)
 	}
+	if ps.ip == "" {
+		// createPodSandbox: the pod gets its IP now; statuses generated
+		// from the next sync on show it.
+		ps.k.podIPs++
+		ps.ip = fmt.Sprintf("%s%d", ps.k.cfg.PodSubnet, ps.k.podIPs%250+2)
+	}
 	for i, c := range ps.containers {
 		st := ps.cache[i]
 		switch {
