@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/probesim/probesim/internal/ynode"
+	"github.com/probesim/probesim/model/app"
 	"github.com/probesim/probesim/model/cluster"
 	"github.com/probesim/probesim/model/version"
 	"github.com/probesim/probesim/sim"
@@ -171,6 +172,24 @@ func (s *Scenario) clusterAction(i int, a Action) (cluster.Action, error) {
 		ca.Do = func(c *cluster.Cluster) error {
 			if !c.Store().DeletePod("default", name, grace, c.Engine().Now()) {
 				return fmt.Errorf("pods %q not found", name)
+			}
+			return nil
+		}
+	case a.Signal != nil:
+		t, container := a.Signal.Pods, a.Signal.Container
+		sig, err := app.ParseSignal(a.Signal.Signal)
+		if err != nil {
+			return ca, a.Pos.errorf(s.File, "%v", err)
+		}
+		ca.Do = func(c *cluster.Cluster) error {
+			pods := pickPods(c, t)
+			if len(pods) == 0 {
+				return fmt.Errorf("no pod matches %s", t.Selector.Text)
+			}
+			for _, p := range pods {
+				if err := c.Signal(p.Namespace, p.Name, container, sig); err != nil {
+					return err
+				}
 			}
 			return nil
 		}

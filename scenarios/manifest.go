@@ -153,7 +153,69 @@ func decodeObject(m *Manifest) (any, error) {
 	if err := dec.Decode(obj); err != nil {
 		return nil, fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))
 	}
+	switch o := obj.(type) {
+	case *corev1.Pod:
+		defaultPodSpec(&o.Spec)
+	case *appsv1.Deployment:
+		defaultPodSpec(&o.Spec.Template.Spec)
+	case *appsv1.ReplicaSet:
+		defaultPodSpec(&o.Spec.Template.Spec)
+	}
 	return obj, nil
+}
+
+// defaultPodSpec applies the API server's defaults (pkg/apis/core/v1
+// defaults.go) to the fields the model reads, until model/api does it.
+func defaultPodSpec(s *corev1.PodSpec) {
+	if s.RestartPolicy == "" {
+		s.RestartPolicy = corev1.RestartPolicyAlways
+	}
+	if s.TerminationGracePeriodSeconds == nil {
+		g := int64(corev1.DefaultTerminationGracePeriodSeconds)
+		s.TerminationGracePeriodSeconds = &g
+	}
+	for _, list := range [][]corev1.Container{s.InitContainers, s.Containers} {
+		for i := range list {
+			c := &list[i]
+			for _, p := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
+				if p == nil {
+					continue
+				}
+				if p.TimeoutSeconds == 0 {
+					p.TimeoutSeconds = 1
+				}
+				if p.PeriodSeconds == 0 {
+					p.PeriodSeconds = 10
+				}
+				if p.SuccessThreshold == 0 {
+					p.SuccessThreshold = 1
+				}
+				if p.FailureThreshold == 0 {
+					p.FailureThreshold = 3
+				}
+				if g := p.HTTPGet; g != nil {
+					if g.Path == "" {
+						g.Path = "/"
+					}
+					if g.Scheme == "" {
+						g.Scheme = corev1.URISchemeHTTP
+					}
+				}
+			}
+			if c.TerminationMessagePath == "" {
+				c.TerminationMessagePath = corev1.TerminationMessagePathDefault
+			}
+			if c.TerminationMessagePolicy == "" {
+				c.TerminationMessagePolicy = corev1.TerminationMessageReadFile
+			}
+			if c.ImagePullPolicy == "" {
+				c.ImagePullPolicy = corev1.PullIfNotPresent
+				if !strings.Contains(c.Image, ":") || strings.HasSuffix(c.Image, ":latest") {
+					c.ImagePullPolicy = corev1.PullAlways
+				}
+			}
+		}
+	}
 }
 
 // jsonable turns what yaml.v3 decodes into something encoding/json takes:
