@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 
 	"github.com/probesim/probesim/model/kubectl"
 	"github.com/probesim/probesim/model/record"
@@ -220,7 +219,7 @@ func (ps *podState) conditions(st corev1.PodStatus) []corev1.PodCondition {
 // setStatus is the status manager's SetPodStatus: a changed status is written
 // to the API, and a change of what kubectl shows is recorded.
 func (ps *podState) setStatus(st corev1.PodStatus) {
-	if ps.hasStatus && equality.Semantic.DeepEqual(st, ps.status) {
+	if ps.hasStatus && statusEqual(&st, &ps.status) {
 		return
 	}
 	ps.hasStatus = true
