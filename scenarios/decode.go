@@ -183,7 +183,7 @@ func (s *Scenario) decodeCluster(d *ynode.Decoder, e ynode.Entry) {
 				if g.Name == "" {
 					d.Errorf(it, p, "missing name: every node group needs one")
 				} else if names[g.Name] {
-					d.Errorf(it, p.Key("name"), "duplicate node group %q", g.Name)
+					d.Errorf(child(it, "name"), p.Key("name"), "duplicate node group %q", g.Name)
 				}
 				names[g.Name] = true
 				s.Cluster.Nodes = append(s.Cluster.Nodes, g)

@@ -235,7 +235,7 @@ func decodeEventMatch(d *ynode.Decoder, e ynode.Entry) *EventMatch {
 			}
 		}
 	}
-	if m.Reason == "" && m.Message == nil && m.Object == nil && m.ObjectRef == nil {
+	if child(e.Value, "reason") == nil && child(e.Value, "message") == nil && child(e.Value, "object") == nil && ynode.Resolve(e.Value) != nil && ynode.Resolve(e.Value).Kind == yaml.MappingNode {
 		d.Errorf(e.Value, e.Path, "expected at least one of reason, message, object")
 	}
 	return m

@@ -1,0 +1,261 @@
+package scenarios
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// head is a valid Scenario document start; tests append fields to it.
+const head = "apiVersion: probesim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\n"
+
+const pod = `---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  containers:
+  - name: web
+    image: nodejs-ex:v1
+`
+
+func lines(err error) []string {
+	if err == nil {
+		return nil
+	}
+	return strings.Split(err.Error(), "\n")
+}
+
+// TestLoadErrors pins every message of the loader: each names the file,
+// line and column, the field path, and what was expected.
+func TestLoadErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		src  string
+		sets []string
+		want []string
+	}{
+		{"empty file", "", nil, []string{"s.yaml: empty file: expected a Scenario document (apiVersion: probesim.dev/v1alpha1, kind: Scenario)"}},
+		{"invalid yaml", "a: [1,\n", nil, []string{"s.yaml:1:1: invalid YAML: did not find expected node content"}},
+		{"not a scenario first", "apiVersion: v1\nkind: Pod\n", nil, []string{`s.yaml:1:1: the first document must be the Scenario (apiVersion: probesim.dev/v1alpha1, kind: Scenario), got kind "Pod"`}},
+		{"wrong apiVersion", "apiVersion: probesim.dev/v1\nkind: Scenario\n", nil, []string{`s.yaml:1:13: apiVersion: expected "probesim.dev/v1alpha1", got "probesim.dev/v1"`}},
+		{"missing apiVersion", "kind: Scenario\n", nil, []string{"s.yaml:1:1: missing apiVersion: expected apiVersion: probesim.dev/v1alpha1"}},
+		{"unknown field with suggestion", head + "duraton: 5m\n", nil, []string{`s.yaml:4:1: duraton: unknown field "duraton" (did you mean "duration"?)`}},
+		{"unknown field without suggestion", head + "zzz: 1\n", nil, []string{`s.yaml:4:1: zzz: unknown field "zzz"; expected one of: apiVersion, kind, metadata, description, seed, duration, cluster, apps, actions, traffic, expect`}},
+		{"negative seed", head + "seed: -1\n", nil, []string{"s.yaml:4:7: seed: expected a non-negative integer seed, got the number -1"}},
+		{"duration without unit", head + "duration: 5\n", nil, []string{`s.yaml:4:11: duration: expected a duration like "1.5s" or "2m30s", got the number 5 (a duration needs a unit: 5s?)`}},
+		{"zero duration", head + "duration: 0\n", nil, []string{"s.yaml:4:11: duration: expected a positive duration, got 0"}},
+		{"release not scalar", head + "cluster: {release: [1]}\n", nil, []string{`s.yaml:4:20: cluster.release: expected a release like "1.35", got a list`}},
+		{"gate not bool", head + "cluster: {featureGates: {X: yes}}\n", nil, []string{`s.yaml:4:29: cluster.featureGates.X: expected true or false, got the string "yes"`}},
+		{"restart period too small", head + "cluster: {kubelet: {maxContainerRestartPeriod: 500ms}}\n", nil, []string{"s.yaml:4:48: cluster.kubelet.maxContainerRestartPeriod: expected a duration of at least 1s, got 500ms"}},
+		{"node without name", head + "cluster: {nodes: [{count: 2}]}\n", nil, []string{"s.yaml:4:19: cluster.nodes[0]: missing name: every node group needs one"}},
+		{"duplicate node group", head + "cluster: {nodes: [{name: a}, {name: a}]}\n", nil, []string{`s.yaml:4:37: cluster.nodes[1].name: duplicate node group "a"`}},
+		{"bad quantity", head + "cluster: {nodes: [{name: a, cpu: lots}]}\n", nil, []string{`s.yaml:4:34: cluster.nodes[0].cpu: expected a quantity like "4", 500m or 8Gi, got "lots"`}},
+		{"count out of range", head + "cluster: {nodes: [{name: a, count: 0}]}\n", nil, []string{"s.yaml:4:36: cluster.nodes[0].count: expected an integer from 1 to 10000, got 0"}},
+		{"apps error from model/app", head + "apps: {web: {strat: 2s}}\n", nil, []string{`s.yaml:4:14: apps.web.strat: unknown field "strat" (did you mean "start"?)`}},
+		{"action without at", head + "actions: [{delete: {pods: app=web}}]\n", nil, []string{"s.yaml:4:11: actions[0]: missing at: every action needs the simulated time it happens at, like at: 60s"}},
+		{"action without body", head + "actions: [{at: 1s}]\n", nil, []string{"s.yaml:4:11: actions[0]: missing the action: expected one of apply, delete, scale, rolloutUndo, pause, resume, signal, setApp, restartKubelet, failNode, recoverNode"}},
+		{"two actions in one", head + "actions: [{at: 1s, pause: deployment/web, resume: deployment/web}]\n", nil, []string{"s.yaml:4:43: actions[0].resume: an action does one thing: pause and resume are both given; split them into two actions"}},
+		{"unknown action", head + "actions: [{at: 1s, scael: {}}]\n", nil, []string{"s.yaml:4:11: actions[0]: missing the action: expected one of apply, delete, scale, rolloutUndo, pause, resume, signal, setApp, restartKubelet, failNode, recoverNode", `s.yaml:4:20: actions[0].scael: unknown field "scael" (did you mean "scale"?)`}},
+		{"bad selector", head + "actions: [{at: 1s, delete: {pods: 'app in (web'}}]\n", nil, []string{"s.yaml:4:35: actions[0].delete.pods: expected a label selector (app=web) or pod/NAME: unable to parse requirement: found '', expected: ',' or ')'"}},
+		{"bad pick", head + "actions: [{at: 1s, delete: {pods: app=web, pick: first}}]\n", nil, []string{`s.yaml:4:50: actions[0].delete.pick: expected all, oldest, newest or random, got "first"`}},
+		{"delete with neither", head + "actions: [{at: 1s, delete: {gracePeriod: 0}}]\n", nil, []string{"s.yaml:4:28: actions[0].delete: expected pods: SELECTOR or target: KIND/NAME"}},
+		{"bad ref", head + "actions: [{at: 1s, pause: web}]\n", nil, []string{`s.yaml:4:27: actions[0].pause: expected KIND/NAME, like deployment/web, got "web"`}},
+		{"unknown kind", head + "actions: [{at: 1s, pause: thing/web}]\n", nil, []string{`s.yaml:4:27: actions[0].pause: unknown kind "thing" in "thing/web": expected one of pod, deployment, replicaset, service, deploymentconfig, route, node`}},
+		{"scale missing replicas", head + "actions: [{at: 1s, scale: {target: deployment/web}}]\n", nil, []string{"s.yaml:4:27: actions[0].scale: missing replicas"}},
+		{"unknown signal", head + "actions: [{at: 1s, signal: {pods: app=web, signal: TREM}}]\n", nil, []string{`s.yaml:4:52: actions[0].signal.signal: unknown signal "TREM": expected one of TERM, KILL, INT, HUP, QUIT, USR1, USR2, STOP, CONT, TSTP`}},
+		{"setApp without image", head + "actions: [{at: 1s, setApp: {start: 1s}}]\n", nil, []string{"s.yaml:4:28: actions[0].setApp: expected an image pattern: image: NAME or image: PREFIX*"}},
+		{"node action without node", head + "actions: [{at: 1s, failNode: {}}]\n", nil, []string{"s.yaml:4:30: actions[0].failNode: missing node"}},
+		{"apply without kind", head + "actions: [{at: 1s, apply: {metadata: {name: web}}}]\n", nil, []string{"s.yaml:4:27: actions[0].apply: missing kind: expected a Kubernetes manifest (Pod, Deployment, ReplicaSet, Service, DeploymentConfig, Route)"}},
+		{"traffic without rate", head + "traffic: [{target: service/web}]\n", nil, []string{"s.yaml:4:11: traffic[0]: missing rate: expected requests per second, like 20/s"}},
+		{"traffic bad rate", head + "traffic: [{target: service/web, rate: fast}]\n", nil, []string{`s.yaml:4:39: traffic[0].rate: expected a positive rate like 20/s, 300/m or 2/h, got the string "fast"`}},
+		{"traffic to a pod", head + "traffic: [{target: pod/web, rate: 1/s}]\n", nil, []string{"s.yaml:4:20: traffic[0].target: expected service/NAME or route/NAME, got Pod/web"}},
+		{"traffic until before from", head + "traffic: [{target: service/web, rate: 1, from: 2m, until: 1m}]\n", nil, []string{"s.yaml:4:59: traffic[0].until: expected a time after from (2m0s), got 1m0s"}},
+		{"expectation without time", head + "expect: [{pods: app=web, ready: 1/1}]\n", nil, []string{"s.yaml:4:10: expect[0]: missing the time: expected one of at: d, by: d, never: true, always: true"}},
+		{"expectation with two times", head + "expect: [{at: 1m, by: 2m, pods: app=web, ready: 1/1}]\n", nil, []string{"s.yaml:4:10: expect[0]: expected exactly one of at, by, never and always, got at and by"}},
+		{"never false", head + "expect: [{never: false, pods: app=web, ready: 1/1}]\n", nil, []string{"s.yaml:4:18: expect[0].never: expected true (never: false says nothing; leave it out)"}},
+		{"window with at", head + "expect: [{at: 1m, window: [0, 1m], pods: app=web, ready: 1/1}]\n", nil, []string{"s.yaml:4:19: expect[0].window: window applies to never and always only"}},
+		{"window reversed", head + "expect: [{always: true, window: [2m, 1m], pods: app=web, ready: 1/1}]\n", nil, []string{"s.yaml:4:38: expect[0].window[1]: expected a time after 2m0s, got 1m0s"}},
+		{"expectation without condition", head + "expect: [{at: 1m, service: web}]\n", nil, []string{"s.yaml:4:10: expect[0]: missing a condition on service: expected readyEndpoints"}},
+		{"expectation without subject", head + "expect: [{at: 1m, ready: 1/1}]\n", nil, []string{"s.yaml:4:10: expect[0]: missing the subject: expected one of pods, event, deployment, deploymentConfig, service, traffic"}},
+		{"condition on the wrong subject", head + "expect: [{at: 1m, service: web, restarts: 1}]\n", nil, []string{"s.yaml:4:33: expect[0].restarts: restarts is not a condition on service: expected readyEndpoints"}},
+		{"bad comparison", head + "expect: [{at: 1m, pods: app=web, restarts: 'about 4'}]\n", nil, []string{`s.yaml:4:44: expect[0].restarts: expected a number or a comparison like ">= 4", got "about 4"`}},
+		{"bad ready", head + "expect: [{at: 1m, pods: app=web, ready: yes}]\n", nil, []string{`s.yaml:4:41: expect[0].ready: expected READY as kubectl shows it, like "1/1", got "yes"`}},
+		{"bad phase", head + "expect: [{at: 1m, pods: app=web, phase: Crashing}]\n", nil, []string{`s.yaml:4:41: expect[0].phase: expected Pending, Running, Succeeded, Failed or Unknown, got "Crashing"`}},
+		{"bad condition status", head + "expect: [{at: 1m, deployment: web, condition: {Progressing: maybe}}]\n", nil, []string{`s.yaml:4:61: expect[0].condition.Progressing: expected "True", "False" or "Unknown", got the string "maybe"`}},
+		{"bad regexp", head + "expect: [{by: 1m, event: {message: '('}}]\n", nil, []string{"s.yaml:4:36: expect[0].event.message: expected a regular expression: error parsing regexp: missing closing ): `(`"}},
+		{"empty event", head + "expect: [{by: 1m, event: {}}]\n", nil, []string{"s.yaml:4:26: expect[0].event: expected at least one of reason, message, object"}},
+		{"bad p99", head + "expect: [{always: true, traffic: service/web, p99: '< fast'}]\n", nil, []string{`s.yaml:4:52: expect[0].p99: expected a comparison like "< 200ms", got "< fast": invalid duration`}},
+		{"manifest without kind", head + "---\napiVersion: v1\nmetadata: {name: x}\n", nil, []string{"s.yaml:5:1: documents[1]: missing kind: expected a Kubernetes manifest (Pod, Deployment, ReplicaSet, Service, DeploymentConfig, Route)"}},
+		{"manifest without name", head + "---\napiVersion: v1\nkind: Pod\nmetadata: {}\n", nil, []string{"s.yaml:7:11: documents[1].metadata: missing name"}},
+		{"unknown manifest kind", head + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", nil, []string{"s.yaml:5:1: documents[1]: ConfigMap/x: kind ConfigMap is not one the simulator models: expected Pod, Deployment, ReplicaSet, Service, DeploymentConfig or Route"}},
+		{"manifest unknown field", head + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containerz: []}\n", nil, []string{`s.yaml:5:1: documents[1]: Pod/x: unknown field "containerz"`}},
+		{"duplicate manifest", head + pod + pod, nil, []string{"s.yaml:13:1: documents[2]: Pod/web is defined twice (first in documents[1])"}},
+		{"manifest not a mapping", head + "---\n- a\n", nil, []string{"s.yaml:5:1: documents[1]: expected a mapping, got a list"}},
+		{"errors all at once, in file order", head + "seed: x\nduration: 1\nzzz: 1\n", nil, []string{
+			`s.yaml:4:7: seed: expected a non-negative integer seed, got the string "x"`,
+			`s.yaml:5:11: duration: expected a duration like "1.5s" or "2m30s", got the number 1 (a duration needs a unit: 1s?)`,
+			`s.yaml:6:1: zzz: unknown field "zzz"; expected one of: apiVersion, kind, metadata, description, seed, duration, cluster, apps, actions, traffic, expect`,
+		}},
+		{"set without =", head, []string{"duration"}, []string{"s.yaml: --set duration: expected PATH=VALUE, like duration=5m or deployment/web:spec.replicas=3"}},
+		{"set unknown manifest", head + pod, []string{"deployment/web:spec.replicas=3"}, []string{"s.yaml: --set deployment/web:spec.replicas=3: no Deployment/web in the scenario; it has pod/web"}},
+		{"set unknown container", head + pod, []string{"pod/web:containers[app].image=x"}, []string{`s.yaml: --set pod/web:containers[app].image=x: spec.containers has no item named "app"; it has web`}},
+		{"set index past end", head + pod, []string{"pod/web:spec.containers[3].image=x"}, []string{"s.yaml: --set pod/web:spec.containers[3].image=x: spec.containers has 1 items; index 3 is past the end"}},
+		{"set into a scalar", head + "duration: 5m\n", []string{"duration.x=1"}, []string{"s.yaml: --set duration.x=1: duration is the string \"5m\", not a mapping"}},
+		{"set value decoded with a position", head + "duration: 5m\n", []string{"duration=5"}, []string{`s.yaml:4:11: duration: expected a duration like "1.5s" or "2m30s", got the number 5 (a duration needs a unit: 5s?)`}},
+		{"set bad path", head, []string{"a..b=1"}, []string{`s.yaml: --set a..b=1: bad path "a..b": empty key at offset 1`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load("s.yaml", []byte(tc.src), tc.sets...)
+			if diff := cmp.Diff(tc.want, lines(err)); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoadValid(t *testing.T) {
+	src := head + `description: d
+seed: 7
+duration: 90s
+cluster:
+  release: 1.20
+  featureGates: {ReduceDefaultCrashLoopBackOffDecay: true}
+  nodes: [{name: node, count: 2, cpu: "4", memory: 8Gi, pods: 110}, {name: big}]
+actions:
+- {at: 1m, delete: {pods: app=web, pick: newest, gracePeriod: 0}}
+- {at: 2m, signal: {pods: pod/web, container: web, signal: SIGTERM}}
+- {at: 3m, scale: {target: deploy/web, replicas: 5}}
+- {at: 4m, setApp: {image: "nodejs-ex:*", start: 5s}}
+expect:
+- {at: 4m, pods: app=web, status: CrashLoopBackOff, restarts: ">= 4"}
+- {never: true, window: [1m, 2m], event: {reason: Killing, object: app=web}, count: "> 1"}
+- {by: 12m, deployment: web, condition: {Progressing: false, reason: ProgressDeadlineExceeded}}
+` + pod
+	s, err := Load("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "t" || s.Description != "d" || *s.Seed != 7 || *s.Duration != 90*time.Second {
+		t.Errorf("scenario fields: %+v", s)
+	}
+	if s.Cluster.Release != "1.20" {
+		t.Errorf("release = %q, want the text 1.20", s.Cluster.Release)
+	}
+	var types []string
+	for _, a := range s.Actions {
+		types = append(types, a.Type)
+	}
+	if diff := cmp.Diff([]string{"delete", "signal", "scale", "setApp"}, types); diff != "" {
+		t.Error(diff)
+	}
+	if d := s.Actions[0].Delete; d.Pods.Pick != "newest" || *d.GracePeriod != 0 {
+		t.Errorf("delete = %+v", d)
+	}
+	if sg := s.Actions[1].Signal; sg.Signal != "TERM" || sg.Pods.Selector.Name != "web" {
+		t.Errorf("signal = %+v", sg)
+	}
+	if sc := s.Actions[2].Scale; sc.Target != (ObjectRef{"Deployment", "web"}) || sc.Replicas != 5 {
+		t.Errorf("scale = %+v", sc)
+	}
+	var xs []string
+	for _, x := range s.Expect {
+		xs = append(xs, x.String())
+	}
+	want := []string{
+		"at 4m: pods app=web status CrashLoopBackOff, restarts >= 4",
+		"never in [1m, 2m]: event Killing on app=web count > 1",
+		"by 12m: deployment web condition Progressing=False (ProgressDeadlineExceeded)",
+	}
+	if diff := cmp.Diff(want, xs); diff != "" {
+		t.Error(diff)
+	}
+
+	cfg, err := s.Config(Options{})
+	if err == nil || !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("Config: want ErrUnsupported for scale, got %v", err)
+	}
+	if got, want := err.Error(), "s.yaml:14:12: actions[2].scale: action scale is not supported by this build yet"; got != want {
+		t.Errorf("Config error = %q, want %q", got, want)
+	}
+	s.Actions = append(s.Actions[:2], s.Actions[3])
+	cfg, err = s.Config(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nodes []string
+	for _, n := range cfg.Nodes {
+		nodes = append(nodes, n.Name)
+	}
+	if diff := cmp.Diff([]string{"node-1", "node-2", "big"}, nodes); diff != "" {
+		t.Error(diff)
+	}
+	if cfg.Seed != 7 || cfg.Profile.Name != "1.20" || !cfg.Profile.Gate("ReduceDefaultCrashLoopBackOffDecay") {
+		t.Errorf("config: seed %d profile %+v", cfg.Seed, cfg.Profile)
+	}
+	if len(cfg.Objects) != 1 || len(cfg.Actions) != 3 {
+		t.Errorf("config: %d objects, %d actions", len(cfg.Objects), len(cfg.Actions))
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	s, err := Load("s.yaml", []byte(head))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.SeedFor(Options{}) != DefaultSeed || s.DurationFor(Options{}) != DefaultDuration {
+		t.Error("defaults")
+	}
+	seed, until := uint64(9), time.Minute
+	s.Seed, s.Duration = new(uint64), new(time.Duration)
+	*s.Seed, *s.Duration = 3, time.Hour
+	if s.SeedFor(Options{}) != 3 || s.DurationFor(Options{}) != time.Hour {
+		t.Error("the file's values")
+	}
+	if s.SeedFor(Options{Seed: &seed}) != 9 || s.DurationFor(Options{Until: &until}) != time.Minute {
+		t.Error("the flags win")
+	}
+	cfg, err := s.Config(Options{Release: "1.11"})
+	if err != nil || cfg.Profile.Name != "1.11" {
+		t.Errorf("--release: %v %v", cfg.Profile, err)
+	}
+	if _, err := s.Config(Options{Release: "0.9"}); err == nil || !strings.Contains(err.Error(), `s.yaml: cluster.release: unknown release "0.9"`) {
+		t.Errorf("bad release: %v", err)
+	}
+}
+
+func TestApplySet(t *testing.T) {
+	src := head + "duration: 5m\napps: {\"nodejs-ex:*\": {start: 2s}}\n" + `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: nodejs-ex:v1
+        livenessProbe: {httpGet: {path: /, port: 8080}}
+`
+	s, err := Load("s.yaml", []byte(src),
+		"duration=7m", "seed=4", "cluster.release=1.11", `apps["nodejs-ex:*"].start=40s`,
+		"deployment/web:containers[web].livenessProbe.periodSeconds=5",
+		"deploy/web:spec.template.spec.containers[0].image=nodejs-ex:v2",
+		"deployment/web:spec.replicas=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *s.Duration != 7*time.Minute || *s.Seed != 4 || s.Cluster.Release != "1.11" {
+		t.Errorf("scenario overrides: %v %v %q", *s.Duration, *s.Seed, s.Cluster.Release)
+	}
+	d := s.Manifests[0].Object.(interface{ GetName() string })
+	_ = d
+	dep := s.Manifests[0].Object
+	c := deploymentContainer(t, dep)
+	if c.LivenessProbe.PeriodSeconds != 5 || c.Image != "nodejs-ex:v2" {
+		t.Errorf("container: period %d image %s", c.LivenessProbe.PeriodSeconds, c.Image)
+	}
+}
