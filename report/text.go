@@ -148,7 +148,7 @@ func Moments(records []record.Record) []Moment {
 	pods := map[string]*podSeen{}
 	conds := map[string]map[string]record.Condition{}
 	zeroSince := map[string]record.Seconds{}
-	endpointsSeen := map[string]bool{}
+	everReady := map[string]bool{}
 	for _, r := range records {
 		h := r.Base()
 		switch r := r.(type) {
@@ -219,25 +219,28 @@ func Moments(records []record.Record) []Moment {
 		case *record.Endpoints:
 			since, zero := zeroSince[h.Object]
 			switch {
-			case r.Ready == 0 && !zero && endpointsSeen[h.Object]:
+			case r.Ready == 0 && !zero && everReady[h.Object]:
 				zeroSince[h.Object] = h.T
 				add(h.T, h.Object, "no ready endpoints")
-			case r.Ready == 0 && !zero:
-				zeroSince[h.Object] = h.T
 			case r.Ready > 0 && zero:
 				delete(zeroSince, h.Object)
-				if endpointsSeen[h.Object] {
-					add(h.T, h.Object, "%d ready endpoints again, after %s with none", r.Ready, shortDuration(time.Duration(sim.Time(h.T)-sim.Time(since))))
-				} else {
-					add(h.T, h.Object, "%d ready endpoints", r.Ready)
-				}
+				add(h.T, h.Object, "%s again, after %s with none", plural(r.Ready, "ready endpoint"), shortDuration(time.Duration(sim.Time(h.T)-sim.Time(since))))
+			case r.Ready > 0 && !everReady[h.Object]:
+				add(h.T, h.Object, "%s", plural(r.Ready, "ready endpoint"))
 			}
-			endpointsSeen[h.Object] = true
+			everReady[h.Object] = everReady[h.Object] || r.Ready > 0
 		case *record.Interrupted:
 			add(h.T, "", "interrupted by SIG%s", r.Signal)
 		}
 	}
 	return out
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func isFullyReady(ready string) bool {
@@ -397,7 +400,8 @@ func eventTables(w *bufio.Writer, records []record.Record, end sim.Time) {
 	}
 	for _, g := range groups {
 		fmt.Fprintf(w, "\nEvents of %s:\n", g[0].Object)
-		tw := tabwriter.NewWriter(w, 6, 4, 2, ' ', 0)
+		// kubectl describe: tabwriter.NewWriter(out, 0, 8, 2, ' ', 0).
+		tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 		fmt.Fprintf(tw, "  Type\tReason\tAge\tFrom\tMessage\n")
 		fmt.Fprintf(tw, "  ----\t------\t----\t----\t-------\n")
 		for _, r := range g {
