@@ -9,10 +9,10 @@ import (
 )
 
 // Crash-loop backoff: flowcontrol.Backoff as the kubelet configures it in
-// NewMainKubelet (no jitter), keyed per pod instance and container.
+// NewMainKubelet (no jitter), keyed per pod instance and container, with
+// the initial and maximum delays of the release and its gates
+// (version.Profile.CrashLoopBackOff).
 const (
-	backoffInitial = 10 * time.Second
-	backoffMax     = 300 * time.Second
 	// backoffExpiry is the kubelet's HasExpiredFunc: an entry idle this long
 	// (measured from the last restart) is forgotten, and the next crash
 	// restarts at once. It is 2 × max, fixed at 600 s by KEP-4603.
@@ -67,18 +67,19 @@ func (k *Kubelet) doBackOff(ps *podState, c *containerState, rs runtimeStatus) (
 	if e != nil && ts.Sub(e.lastUpdate) <= backoffExpiry && now.Sub(ts) < e.backoff {
 		pod := fmt.Sprintf("%s_%s(%s)", ps.pod.Name, ps.pod.Namespace, ps.pod.UID)
 		k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Warning, "BackOff",
-			fmt.Sprintf("Back-off restarting failed container %s in pod %s", c.spec.Name, pod))
+			k.msgBackOff(c.spec.Name, pod))
 		c.reason = "CrashLoopBackOff"
-		c.reasonMessage = fmt.Sprintf("back-off %s restarting failed container=%s pod=%s", e.backoff, c.spec.Name, pod)
+		c.reasonMessage = k.msgBackOffReason(e.backoff, c.spec.Name, pod)
 		return true, ts.Add(e.backoff)
 	}
 	// Next: a missing or expired entry starts again at the initial delay;
 	// expiry here is judged at the dead container's FinishedAt.
+	initial, maxBackoff := k.cfg.Profile.CrashLoopBackOff(k.cfg.MaxContainerRestartPeriod)
 	if e == nil || ts.Sub(e.lastUpdate) > backoffExpiry {
-		e = &backoffEntry{backoff: backoffInitial}
+		e = &backoffEntry{backoff: initial}
 		k.backoff[key] = e
 	} else {
-		e.backoff = min(2*e.backoff, backoffMax)
+		e.backoff = min(2*e.backoff, maxBackoff)
 	}
 	e.lastUpdate = now
 	return false, 0

@@ -40,9 +40,20 @@ func (ps *podState) killGrace(c *corev1.Container, probe probeType) sim.Duration
 // event, then StopContainer: SIGTERM, and SIGKILL when the grace period
 // (at least 2 s) runs out. done is called once the process is dead, however
 // it died: by the signal, by itself meanwhile, or by SIGKILL.
+//
+// The 1.11 kubelet wrote the Killing event once the container had stopped.
 func (k *Kubelet) killContainer(ps *podState, c *containerState, in *instance, message string, grace sim.Duration, done func()) {
-	k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Normal, "Killing", message)
+	event := func() {
+		k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Normal, "Killing", message)
+	}
+	late := k.cfg.Profile.KillingEventAfterStop()
+	if !late {
+		event()
+	}
 	if !in.running {
+		if late {
+			event()
+		}
 		done()
 		return
 	}
@@ -50,6 +61,9 @@ func (k *Kubelet) killContainer(ps *podState, c *containerState, in *instance, m
 	var kill sim.Handle
 	in.onExit = func() {
 		k.e.Cancel(kill)
+		if late {
+			event()
+		}
 		done()
 	}
 	in.proc.Signal(k.e.Now(), app.SIGTERM)

@@ -71,6 +71,9 @@ type Config struct {
 	Events    *events.Recorder
 	Profile   *version.Profile
 	Apps      Apps
+	// MaxContainerRestartPeriod is the node's
+	// crashLoopBackOff.maxContainerRestartPeriod; 0 when not set.
+	MaxContainerRestartPeriod sim.Duration
 	// StartedAt is when the kubelet process started. Kubelets of the
 	// initial nodes started long before the run; a restarted kubelet starts
 	// during it, which matters to the prober's start-up jitter.

@@ -1,7 +1,6 @@
 package kubelet
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/probesim/probesim/model/app"
@@ -57,7 +56,7 @@ func (k *Kubelet) abortInflight(in *instance) {
 		o := p.o
 		o.result, o.warning, o.duration = failure, false, now.Sub(p.began)
 		if o.url != "" {
-			o.output = fmt.Sprintf("Get %q: EOF", o.url)
+			o.output = k.urlError(o.url, "EOF")
 		}
 		p.w.finish(o)
 	}
@@ -85,7 +84,7 @@ func (w *probeWorker) probe(in *instance, now sim.Time) (*instance, probeOutcome
 		}
 		p, target = in.proc, in
 	}
-	o, crashed := runHandler(p, h, w.c.spec, w.ps.ip, now, timeout)
+	o, crashed := w.k.runHandler(p, h, w.c.spec, w.ps.ip, now, timeout)
 	if crashed && target != nil {
 		// Serving this request ends the process: its exit moves.
 		w.k.watchExit(w.ps, w.c, target)

@@ -24,14 +24,14 @@ const maxOutput = 10 << 10
 // now with the given timeout, and reports the outcome and whether serving it
 // crashed the process. The duration is the process's response time, capped
 // at the timeout: a probe never waits longer.
-func runHandler(p Process, h *corev1.ProbeHandler, c *corev1.Container, ip string, now sim.Time, timeout sim.Duration) (probeOutcome, bool) {
+func (k *Kubelet) runHandler(p Process, h *corev1.ProbeHandler, c *corev1.Container, ip string, now sim.Time, timeout sim.Duration) (probeOutcome, bool) {
 	switch {
 	case h.HTTPGet != nil:
 		port, err := resolvePort(h.HTTPGet.Port, c)
 		if err != nil {
 			return probeOutcome{result: unknown, err: true, output: err.Error()}, false
 		}
-		return httpProbe(p, now, timeout, ip, port, h.HTTPGet)
+		return k.httpProbe(p, now, timeout, ip, port, h.HTTPGet)
 	case h.TCPSocket != nil:
 		port, err := resolvePort(h.TCPSocket.Port, c)
 		if err != nil {
@@ -40,7 +40,7 @@ func runHandler(p Process, h *corev1.ProbeHandler, c *corev1.Container, ip strin
 		return tcpProbe(p.TCP(now, port), now, timeout, ip, port), false
 	case h.Exec != nil:
 		r := p.Exec(now, h.Exec.Command)
-		return execProbe(r, now, timeout, h.Exec.Command), r.Crashed
+		return k.execProbe(r, now, timeout, h.Exec.Command), r.Crashed
 	case h.GRPC != nil:
 		service := ""
 		if h.GRPC.Service != nil {
@@ -61,7 +61,7 @@ func timedOut(r app.Reply, now sim.Time, timeout sim.Duration) bool {
 // timeout covers the whole exchange; 200-399 succeed, with the status in
 // the output otherwise; redirects to the same host are followed, up to ten;
 // a redirect to another host is a warning that counts as success.
-func httpProbe(p Process, now sim.Time, timeout sim.Duration, ip string, port int, g *corev1.HTTPGetAction) (probeOutcome, bool) {
+func (k *Kubelet) httpProbe(p Process, now sim.Time, timeout sim.Duration, ip string, port int, g *corev1.HTTPGetAction) (probeOutcome, bool) {
 	host := ip + ":" + strconv.Itoa(port)
 	target := httpURL(g, ip, port)
 	path := requestPath(g.Path)
@@ -74,13 +74,13 @@ func httpProbe(p Process, now sim.Time, timeout sim.Duration, ip string, port in
 		switch {
 		case timedOut(r, now, timeout):
 			o.result, o.duration = failure, timeout
-			o.output = fmt.Sprintf("Get %q: context deadline exceeded (Client.Timeout exceeded while awaiting headers)", target)
+			o.output = k.urlError(target, k.httpTimeoutError())
 		case r.Kind == app.Refused:
 			o.result = failure
-			o.output = fmt.Sprintf("Get %q: dial tcp %s: connect: connection refused", target, host)
+			o.output = k.urlError(target, "dial tcp "+host+": connect: connection refused")
 		case r.Kind == app.Reset:
 			o.result = failure
-			o.output = fmt.Sprintf("Get %q: read tcp %s: read: connection reset by peer", target, host)
+			o.output = k.urlError(target, "read tcp "+host+": read: connection reset by peer")
 		case r.Status >= 300 && r.Status < 400 && r.Location != "":
 			loc, err := url.Parse(r.Location)
 			if err == nil && loc.Host != "" && loc.Host != host {
@@ -136,13 +136,12 @@ func tcpProbe(r app.Reply, now sim.Time, timeout sim.Duration, ip string, port i
 
 // execProbe is the exec prober (pkg/probe/exec/exec.go over CRI ExecSync):
 // exit 0 succeeds; the combined output, capped at 10 KiB, is the output.
-func execProbe(r app.Reply, now sim.Time, timeout sim.Duration, command []string) probeOutcome {
+func (k *Kubelet) execProbe(r app.Reply, now sim.Time, timeout sim.Duration, command []string) probeOutcome {
 	switch {
 	case r.Kind == app.Refused:
 		return probeOutcome{result: unknown, err: true, output: "container not running"}
 	case timedOut(r, now, timeout):
-		return probeOutcome{result: failure, duration: timeout,
-			output: fmt.Sprintf("command %q timed out", strings.Join(command, " "))}
+		return probeOutcome{result: failure, duration: timeout, output: k.msgExecTimeout(command, timeout)}
 	}
 	o := probeOutcome{result: success, output: r.Output, duration: r.End.Sub(now)}
 	if len(o.output) > maxOutput {

@@ -47,20 +47,19 @@ func (w *probeWorker) doProbe() (keepGoing, running bool) {
 		w.set(failure)
 		return cs.State.Terminated == nil || ps.pod.Spec.RestartPolicy != corev1.RestartPolicyNever, false
 	}
-	// 7. Pod deletion: liveness and startup report success and stop;
-	// readiness keeps probing through termination.
-	if ps.pod.DeletionTimestamp != nil && (w.typ == liveness || w.typ == startup) {
-		w.set(success)
-		return false, false
-	}
-	// 8. initialDelaySeconds, on whole seconds since the container started
-	// (the cached StartedAt has full precision; the int32 conversion
-	// truncates).
+	// 7. The worker's own deletion check reads the pod as it was when the
+	// worker was created, which never has a deletionTimestamp: in practice
+	// it never fires (docs/fidelity.md P10). Termination stops the
+	// liveness and startup workers instead (SyncTerminatingPod, 1.25+).
+	//
+	// 8. initialDelaySeconds: the cached StartedAt is cut to whole seconds,
+	// and the elapsed time truncated to whole seconds, so the first
+	// counted probe is at now ≥ floor_s(StartedAt) + initialDelaySeconds.
 	in := ps.instanceByID(w.c, cs.ContainerID)
 	if in == nil {
 		return true, false
 	}
-	if int32(w.k.e.Now().Sub(in.startedAt)/time.Second) < w.spec.InitialDelaySeconds {
+	if int32(w.k.e.Now().Sub(in.startedAt.Truncate(time.Second))/time.Second) < w.spec.InitialDelaySeconds {
 		return true, false
 	}
 	// 9. Startup gates the others: a started container is no longer
@@ -89,7 +88,7 @@ func (w *probeWorker) finish(o probeOutcome) {
 	case o.err:
 		// A prober error: the event says so and the result is thrown away.
 		k.cfg.Events.Event(k.source, events.ContainerRef(w.ps.object, w.c.spec.Name), events.Warning, "Unhealthy",
-			w.typ.String()+" probe errored and resulted in "+res.errName()+" state: "+o.output)
+			k.msgProbeErrored(w.typ, o.output))
 		w.idle()
 		return
 	case o.warning:
@@ -155,8 +154,8 @@ func (r result) errName() string {
 
 // probeResult is the sync loop's handling of a results manager update
 // (syncLoopIteration): readiness and startup changes go straight into the
-// status manager's cache and the API, and every change except a liveness
-// success triggers a pod sync.
+// status manager's cache and the API; a liveness failure triggers a pod
+// sync, and from 1.21 so do readiness and startup changes.
 func (k *Kubelet) probeResult(w *probeWorker, r result) {
 	ps := w.ps
 	switch w.typ {
@@ -166,13 +165,17 @@ func (k *Kubelet) probeResult(w *probeWorker, r result) {
 		}
 	case readiness:
 		ps.setContainerCondition(w.c, w.containerID, func(cs *corev1.ContainerStatus) { cs.Ready = r == success })
-		k.updatePod(ps)
+		if k.cfg.Profile.ProbeResultsTriggerSync() {
+			k.updatePod(ps)
+		}
 	case startup:
 		ps.setContainerCondition(w.c, w.containerID, func(cs *corev1.ContainerStatus) {
 			started := r == success
 			cs.Started = &started
 		})
-		k.updatePod(ps)
+		if k.cfg.Profile.ProbeResultsTriggerSync() {
+			k.updatePod(ps)
+		}
 	}
 }
 

@@ -118,8 +118,8 @@ func (w *probeWorker) period() sim.Duration {
 }
 
 // start is the beginning of worker.run: a random sleep of up to one period
-// if the kubelet started less than one period ago, then a first probe at
-// once and a ticker.
+// (before 1.21 always; from 1.21 only if the kubelet started less than one
+// period ago), then a first probe at once and a ticker.
 func (w *probeWorker) start() {
 	k := w.k
 	begin := func() {
@@ -127,7 +127,7 @@ func (w *probeWorker) start() {
 		w.busy = true
 		w.loop()
 	}
-	if since := k.e.Now().Sub(k.cfg.StartedAt); w.period() > since {
+	if since := k.e.Now().Sub(k.cfg.StartedAt); k.cfg.Profile.ProbeStartJitterAlways() || w.period() > since {
 		k.e.After(sim.Duration(k.rng.Float64()*float64(w.period())), kindProbe, begin)
 		return
 	}

@@ -75,11 +75,11 @@ func (s *podSync) run() {
 			if r != failure {
 				continue
 			}
-			message := fmt.Sprintf("Container %s %s", c.spec.Name, msg)
-			if ps.pod.Spec.RestartPolicy != corev1.RestartPolicyNever {
-				message += ", will be restarted"
+			restart := ps.pod.Spec.RestartPolicy != corev1.RestartPolicyNever
+			if restart {
 				s.toStart = append(s.toStart, i)
 			}
+			message := ps.k.msgKilling(c.spec.Name, msg, restart)
 			s.toKill = append(s.toKill, kill{c: c, in: st.inst, message: message, grace: ps.killGrace(c.spec, probe)})
 		case shouldRestart(ps.pod.Spec.RestartPolicy, st.inst.exitCode):
 			s.toStart = append(s.toStart, i)
@@ -143,7 +143,7 @@ func (s *podSync) startContainer(c *containerState) {
 	k := ps.k
 	ref := events.ContainerRef(ps.object, c.spec.Name)
 	k.cfg.Events.Event(k.source, ref, events.Normal, "Pulled",
-		fmt.Sprintf("Container image %q already present on machine", c.spec.Image))
+		k.msgImagePresent(c.spec.Image))
 	k.e.After(createLatency, kindRuntimeOp, func() {
 		k.cfg.Events.Event(k.source, ref, events.Normal, "Created", k.msgCreated(c.spec.Name))
 		k.e.After(startLatency, kindRuntimeOp, func() {
@@ -152,12 +152,4 @@ func (s *podSync) startContainer(c *containerState) {
 			s.next()
 		})
 	})
-}
-
-func (k *Kubelet) msgCreated(name string) string {
-	return "Created container: " + name
-}
-
-func (k *Kubelet) msgStarted(name string) string {
-	return "Started container " + name
 }

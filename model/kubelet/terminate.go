@@ -18,10 +18,12 @@ func (s *podSync) terminating() {
 	k := ps.k
 	ps.terminating = true
 	ps.setStatus(ps.generateStatus())
-	for _, c := range ps.containers {
-		for _, t := range []probeType{liveness, startup} {
-			if w := c.probes[t]; w != nil {
-				w.stop()
+	if k.cfg.Profile.StopLivenessAndStartupOnTermination() {
+		for _, c := range ps.containers {
+			for _, t := range []probeType{liveness, startup} {
+				if w := c.probes[t]; w != nil {
+					w.stop()
+				}
 			}
 		}
 	}
@@ -39,7 +41,7 @@ func (s *podSync) terminating() {
 	for _, c := range ps.containers {
 		if in := c.newest(); in != nil && in.running {
 			pending++
-			k.killContainer(ps, c, in, "Stopping container "+c.spec.Name, grace, done)
+			k.killContainer(ps, c, in, k.msgStopping(c.spec.Name), grace, done)
 		}
 	}
 	if pending == 0 {

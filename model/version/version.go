@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Profile is the behaviour of one release.
@@ -28,9 +29,12 @@ const (
 	// KubeletCrashLoopBackOffMax lets the node's maxContainerRestartPeriod
 	// cap the backoff (KEP-4603).
 	KubeletCrashLoopBackOffMax = "KubeletCrashLoopBackOffMax"
+	// KubeletEnsureSecretPulledImages makes the kubelet check that a pod
+	// may use an image already present; it changes the Pulled message.
+	KubeletEnsureSecretPulledImages = "KubeletEnsureSecretPulledImages"
 )
 
-var releases = []string{"1.1", "1.11", "1.20", "1.21", "1.25", "1.28", "1.30", "1.34", "1.35", "1.36"}
+var releases = []string{"1.1", "1.11", "1.14", "1.18", "1.20", "1.21", "1.22", "1.25", "1.26", "1.28", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36"}
 
 // Default is the name of the newest release the model covers.
 const Default = "1.36"
@@ -60,8 +64,14 @@ func Lookup(name string) (*Profile, error) {
 // AtLeast reports whether the profile's release is minor or newer (1.minor).
 func (p *Profile) AtLeast(minor int) bool { return p.Major > 1 || p.Minor >= minor }
 
-// Gate reports whether a feature gate is on.
-func (p *Profile) Gate(name string) bool { return p.Gates[name] }
+// Gate reports whether a feature gate is on: as the scenario set it, or
+// else as the release has it by default.
+func (p *Profile) Gate(name string) bool {
+	if v, ok := p.Gates[name]; ok {
+		return v
+	}
+	return p.gateDefault(name)
+}
 
 // SetGates turns gates on or off. Unknown gates are an error.
 func (p *Profile) SetGates(g map[string]bool) error {
@@ -71,32 +81,46 @@ func (p *Profile) SetGates(g map[string]bool) error {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		switch k {
-		case ReduceDefaultCrashLoopBackOffDecay, KubeletCrashLoopBackOffMax:
-			p.Gates[k] = g[k]
-		default:
-			return fmt.Errorf("unknown feature gate %q: the model knows %s and %s", k, ReduceDefaultCrashLoopBackOffDecay, KubeletCrashLoopBackOffMax)
+		if !p.gateExists(k) {
+			return fmt.Errorf("feature gate %q does not exist in release %s: the model knows %s (1.33+), %s (1.32+) and %s (1.33+)",
+				k, p.Name, ReduceDefaultCrashLoopBackOffDecay, KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages)
 		}
+		p.Gates[k] = g[k]
 	}
 	return nil
 }
 
 // The switches below name behaviour that changed between releases. Each
-// cites what changed; docs/fidelity.md has the evidence for the release.
+// cites what changed; docs/fidelity.md has the evidence for the release
+// (its section 8 and the release switch table).
 
-// StartupProbe reports whether containers' startupProbe is honoured: the
-// field arrived in 1.16 (alpha) and was on by default from 1.18 (beta).
+// PodWorkers reports whether the kubelet has a PLEG, per-pod workers and
+// per-probe workers. The 1.1 kubelet instead syncs every pod every
+// syncFrequency (10 s) and runs the probes inside those syncs.
+func (p *Profile) PodWorkers() bool { return p.AtLeast(2) }
+
+// StartupProbe reports whether containers' startupProbe is honoured: alpha
+// in 1.16, on by default from 1.18.
 func (p *Profile) StartupProbe() bool { return p.AtLeast(18) }
+
+// ProbeStartJitterAlways reports whether every new probe worker sleeps a
+// random part of its period before its first probe (1.11-1.20). From 1.21
+// it does so only if the kubelet started less than one period ago.
+func (p *Profile) ProbeStartJitterAlways() bool { return !p.AtLeast(21) }
 
 // ReadinessManualTrigger reports whether a pod sync that finds a started
 // container not ready triggers an immediate readiness probe
-// (prober_manager.go UpdatePodStatus).
+// (prober_manager.go UpdatePodStatus, 1.21, #98376).
 func (p *Profile) ReadinessManualTrigger() bool { return p.AtLeast(21) }
+
+// ProbeResultsTriggerSync reports whether readiness and startup results ask
+// for a pod sync, as liveness failures always did (1.21).
+func (p *Profile) ProbeResultsTriggerSync() bool { return p.AtLeast(21) }
 
 // ReadinessTriggerResetsTicker reports whether a manual readiness probe
 // resets the worker's ticker, so that periodic probes continue one period
-// after it (worker runLegacy).
-func (p *Profile) ReadinessTriggerResetsTicker() bool { return p.AtLeast(30) }
+// after it (1.32, #119089).
+func (p *Profile) ReadinessTriggerResetsTicker() bool { return p.AtLeast(32) }
 
 // TickerResetDrains reports whether resetting a ticker discards a tick
 // already waiting in its channel, as timers do since Go 1.23 for modules
@@ -105,17 +129,80 @@ func (p *Profile) TickerResetDrains() bool { return p.AtLeast(32) }
 
 // StartupHoldAfterSuccess reports whether the startup worker goes on hold
 // once it reaches a threshold with either result, not only on failure
-// (kubernetes/kubernetes#117153).
-func (p *Profile) StartupHoldAfterSuccess() bool { return p.AtLeast(28) }
+// (1.32, #121206, for kubernetes/kubernetes#117153).
+func (p *Profile) StartupHoldAfterSuccess() bool { return p.AtLeast(32) }
 
 // ProbeTerminationGracePeriod reports whether a probe's own
 // terminationGracePeriodSeconds applies to liveness and startup kills
-// (KEP-2238: beta and on by default from 1.25, GA 1.28).
+// (KEP-2238: beta but off in 1.22, on by default from 1.25, GA 1.28).
 func (p *Profile) ProbeTerminationGracePeriod() bool { return p.AtLeast(25) }
+
+// StopLivenessAndStartupOnTermination reports whether a terminating pod's
+// liveness and startup workers are stopped (SyncTerminatingPod, 1.25);
+// before, they kept probing until the pod was gone.
+func (p *Profile) StopLivenessAndStartupOnTermination() bool { return p.AtLeast(25) }
 
 // BackoffAwareRequeue reports whether a pod worker whose sync failed on a
 // container's crash-loop backoff requeues towards that backoff's expiry
 // (clamped to [0, resync], then jittered ×[1, 1.5)) instead of after
-// Jitter(10 s, 0.5) (pod_workers.go completeWork,
-// kubernetes/kubernetes#133066, 1.35).
+// Jitter(10 s, 0.5) (pod_workers.go completeWork, #133066, 1.35).
 func (p *Profile) BackoffAwareRequeue() bool { return p.AtLeast(35) }
+
+// KillingEventAfterStop reports whether the Killing event is written when
+// the container has stopped rather than before the signal (1.11).
+func (p *Profile) KillingEventAfterStop() bool { return !p.AtLeast(14) }
+
+// TerminatingOnlyIfNotTerminal reports whether kubectl's STATUS reads
+// Terminating only for pods not yet Succeeded or Failed (1.31).
+func (p *Profile) TerminatingOnlyIfNotTerminal() bool { return p.AtLeast(31) }
+
+// GoURLErrorQuoted reports whether Go's HTTP client errors quote the URL
+// and report a client timeout as "context deadline exceeded" (Go 1.14+,
+// which built kubernetes from about 1.19: inferred, see docs/fidelity.md).
+func (p *Profile) GoURLErrorQuoted() bool { return p.AtLeast(19) }
+
+// gateDefault is a feature gate's default in the profile's release.
+func (p *Profile) gateDefault(name string) bool {
+	switch name {
+	case KubeletCrashLoopBackOffMax:
+		return p.AtLeast(35) // alpha 1.32, beta and on by default 1.35
+	case KubeletEnsureSecretPulledImages:
+		return p.AtLeast(35) // alpha 1.33, on by default 1.35
+	}
+	return false
+}
+
+// gateExists reports whether the release knows a gate at all.
+func (p *Profile) gateExists(name string) bool {
+	switch name {
+	case KubeletCrashLoopBackOffMax:
+		return p.AtLeast(32)
+	case ReduceDefaultCrashLoopBackOffDecay, KubeletEnsureSecretPulledImages:
+		return p.AtLeast(33)
+	}
+	return false
+}
+
+// CrashLoopBackOff returns the initial and maximum container restart
+// backoff (kubelet.go newCrashLoopBackOff): 10 s and 300 s; with
+// ReduceDefaultCrashLoopBackOffDecay 1 s and 60 s; with
+// KubeletCrashLoopBackOffMax the node's maxContainerRestartPeriod (default
+// 300 s, so on 1.35+ the reduced decay alone gives 1 s and 300 s) is the
+// maximum, and the initial value if it is smaller. maxRestartPeriod 0 means
+// the node does not set it.
+func (p *Profile) CrashLoopBackOff(maxRestartPeriod time.Duration) (initial, max time.Duration) {
+	initial, max = 10*time.Second, 300*time.Second
+	if p.Gate(ReduceDefaultCrashLoopBackOffDecay) {
+		initial, max = time.Second, 60*time.Second
+	}
+	if p.Gate(KubeletCrashLoopBackOffMax) {
+		max = 300 * time.Second
+		if maxRestartPeriod > 0 {
+			max = maxRestartPeriod
+		}
+		if initial > max {
+			initial = max
+		}
+	}
+	return initial, max
+}

@@ -1,0 +1,126 @@
+package kubelet
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Event and status texts differ between releases; these functions hold every
+// variant the model writes, by release (docs/fidelity.md section 6).
+
+func (k *Kubelet) release() (minor int) { return k.cfg.Profile.Minor }
+
+// msgCreated is the Created event (kuberuntime_container.go startContainer).
+func (k *Kubelet) msgCreated(c string) string {
+	switch m := k.release(); {
+	case m >= 35:
+		return "Container created"
+	case m >= 32:
+		return "Created container: " + c
+	case m >= 14:
+		return "Created container " + c
+	default:
+		return "Created container"
+	}
+}
+
+// msgStarted is the Started event.
+func (k *Kubelet) msgStarted(c string) string {
+	switch m := k.release(); {
+	case m >= 35:
+		return "Container started"
+	case m >= 14:
+		return "Started container " + c
+	default:
+		return "Started container"
+	}
+}
+
+// msgImagePresent is the Pulled event for an image already on the node
+// (images/image_manager.go); KubeletEnsureSecretPulledImages adds a clause.
+func (k *Kubelet) msgImagePresent(image string) string {
+	msg := fmt.Sprintf("Container image %q already present on machine", image)
+	if k.cfg.Profile.Gate("KubeletEnsureSecretPulledImages") {
+		msg += " and can be accessed by the pod"
+	}
+	return msg
+}
+
+// msgKilling is the Killing event of a probe-driven or spec-driven kill
+// (computePodActions); reason is "failed liveness probe" or "failed startup
+// probe".
+func (k *Kubelet) msgKilling(c, reason string, restart bool) string {
+	if k.release() < 14 {
+		// 1.11: "Killing container with id docker://<c>:<reason>", the ID
+		// replaced by the name when the event is recorded.
+		return fmt.Sprintf("Killing container with id docker://%s:Container %s.. Container will be killed and recreated.", c, strings.TrimPrefix(reason, "failed "))
+	}
+	msg := fmt.Sprintf("Container %s %s", c, reason)
+	if restart {
+		msg += ", will be restarted"
+	}
+	return msg
+}
+
+// msgStopping is the Killing event of a container stopped because its pod
+// is being deleted.
+func (k *Kubelet) msgStopping(c string) string {
+	if k.release() < 14 {
+		return fmt.Sprintf("Killing container with id docker://%s:Need to kill Pod", c)
+	}
+	return "Stopping container " + c
+}
+
+// msgBackOff is the BackOff event of doBackOff; pod is name_namespace(uid).
+func (k *Kubelet) msgBackOff(c, pod string) string {
+	if k.release() >= 26 {
+		return fmt.Sprintf("Back-off restarting failed container %s in pod %s", c, pod)
+	}
+	return "Back-off restarting failed container"
+}
+
+// msgBackOffReason is the waiting message a container in crash-loop backoff
+// shows (the reason cache's message).
+func (k *Kubelet) msgBackOffReason(d time.Duration, c, pod string) string {
+	if k.release() < 14 {
+		return fmt.Sprintf("Back-off %s restarting failed container=%s pod=%s", d, c, pod)
+	}
+	return fmt.Sprintf("back-off %s restarting failed container=%s pod=%s", d, c, pod)
+}
+
+// msgProbeErrored is the Unhealthy event of a probe whose handler returned
+// an error (prober.go probe; the text changed in 1.33, #125901).
+func (k *Kubelet) msgProbeErrored(t probeType, err string) string {
+	if k.release() >= 33 {
+		return t.String() + " probe errored and resulted in unknown state: " + err
+	}
+	return t.String() + " probe errored: " + err
+}
+
+// msgExecTimeout is the output of an exec probe that timed out
+// (pkg/probe/exec/exec.go; the text changed in 1.31).
+func (k *Kubelet) msgExecTimeout(command []string, timeout time.Duration) string {
+	cmd := strings.Join(command, " ")
+	if k.release() >= 31 {
+		return fmt.Sprintf("command timed out: %q timed out after %s", cmd, timeout)
+	}
+	return fmt.Sprintf("command %q timed out", cmd)
+}
+
+// urlError formats a Go HTTP client error as the probe output shows it:
+// Go 1.14 and later quote the URL (kubernetes from about 1.19).
+func (k *Kubelet) urlError(url, err string) string {
+	if k.cfg.Profile.GoURLErrorQuoted() {
+		return fmt.Sprintf("Get %q: %s", url, err)
+	}
+	return fmt.Sprintf("Get %s: %s", url, err)
+}
+
+// httpTimeoutError is the client timeout error of an HTTP probe.
+func (k *Kubelet) httpTimeoutError() string {
+	if k.cfg.Profile.GoURLErrorQuoted() {
+		return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+	}
+	return "net/http: request canceled (Client.Timeout exceeded while awaiting headers)"
+}
