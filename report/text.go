@@ -43,9 +43,10 @@ func endTime(records []record.Record) sim.Time {
 }
 
 // Clock formats a simulated time as the story shows it: MM:SS.mmm, with
-// hours when there are any (1:02:03.000).
+// hours when there are any (1:02:03.000). Like the JSONL's t, it rounds to
+// the millisecond.
 func Clock(t sim.Time) string {
-	ms := int64(t) / int64(time.Millisecond)
+	ms := time.Duration(t).Round(time.Millisecond).Milliseconds()
 	neg := ""
 	if ms < 0 {
 		neg, ms = "-", -ms

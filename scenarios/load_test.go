@@ -122,7 +122,7 @@ func TestLoadValid(t *testing.T) {
 seed: 7
 duration: 90s
 cluster:
-  release: 1.20
+  release: 1.35.2
   featureGates: {ReduceDefaultCrashLoopBackOffDecay: true}
   nodes: [{name: node, count: 2, cpu: "4", memory: 8Gi, pods: 110}, {name: big}]
 actions:
@@ -142,8 +142,11 @@ expect:
 	if s.Name != "t" || s.Description != "d" || *s.Seed != 7 || *s.Duration != 90*time.Second {
 		t.Errorf("scenario fields: %+v", s)
 	}
-	if s.Cluster.Release != "1.20" {
-		t.Errorf("release = %q, want the text 1.20", s.Cluster.Release)
+	if s.Cluster.Release != "1.35.2" {
+		t.Errorf("release = %q", s.Cluster.Release)
+	}
+	if r, err := Load("s.yaml", []byte(head+"cluster: {release: 1.20}\n")); err != nil || r.Cluster.Release != "1.20" {
+		t.Errorf("an unquoted 1.20 must read as the text 1.20, not 1.2: %v", err)
 	}
 	var types []string
 	for _, a := range s.Actions {
@@ -193,7 +196,7 @@ expect:
 	if diff := cmp.Diff([]string{"node-1", "node-2", "big"}, nodes); diff != "" {
 		t.Error(diff)
 	}
-	if cfg.Seed != 7 || cfg.Profile.Name != "1.20" || !cfg.Profile.Gate("ReduceDefaultCrashLoopBackOffDecay") {
+	if cfg.Seed != 7 || cfg.Profile.Name != "1.35" || !cfg.Profile.Gate("ReduceDefaultCrashLoopBackOffDecay") {
 		t.Errorf("config: seed %d profile %+v", cfg.Seed, cfg.Profile)
 	}
 	if len(cfg.Objects) != 1 || len(cfg.Actions) != 3 {

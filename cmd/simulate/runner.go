@@ -40,7 +40,10 @@ type outcome struct {
 // sink (nil: none). The log always ends with End, or Interrupted when a
 // signal stopped the run, so a streamed JSONL log is valid whatever
 // happens after the run started.
-func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, sink io.Writer) (*outcome, error) {
+//
+// flush, if not nil, is called after each simulated second when the run is
+// paced, so that a watcher sees the log as it grows.
+func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, sink io.Writer, flush func() error) (*outcome, error) {
 	cfg, err := s.Config(o)
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
@@ -90,6 +93,11 @@ func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, 
 			break
 		}
 		prog.report(t)
+		if pacer != nil && flush != nil {
+			if err := flush(); err != nil {
+				return nil, &exitError{exitUsage, fmt.Errorf("writing the output: %w", err)}
+			}
+		}
 		if f.maxEvents > 0 && eng.Stats().Fired >= f.maxEvents {
 			prog.done()
 			c.Finish()
@@ -212,7 +220,7 @@ func (e *env) runCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) erro
 	if f.output == "jsonl" {
 		sink = bw
 	}
-	out, err := e.simulate(s, o, f, sink)
+	out, err := e.simulate(s, o, f, sink, bw.Flush)
 	if err != nil {
 		return err
 	}
@@ -269,7 +277,7 @@ func (e *env) checkCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) er
 		s, err := e.load(src, f.sets)
 		if err == nil {
 			var out *outcome
-			out, err = e.simulate(s, o, f, nil)
+			out, err = e.simulate(s, o, f, nil, nil)
 			if err == nil {
 				if out.code == exitInterrupted {
 					return &exitError{exitInterrupted, nil}
