@@ -99,10 +99,8 @@ func decodeAction(d *ynode.Decoder, n *yaml.Node, p ynode.Path) (Action, bool) {
 	haveAt := false
 	for _, e := range entries {
 		if e.Key == "at" {
-			a.At, haveAt = d.Duration(e.Value, e.Path)
-			if !haveAt {
-				haveAt = true // reported already
-			}
+			haveAt = true // a bad value is reported by Duration
+			a.At, _ = d.Duration(e.Value, e.Path)
 			continue
 		}
 		if a.Type != "" {

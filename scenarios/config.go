@@ -141,7 +141,10 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 // unsupported is a positioned error that wraps ErrUnsupported.
 type unsupported struct{ e *ynode.Error }
 
+// Error returns the positioned message.
 func (u *unsupported) Error() string { return u.e.Error() }
+
+// Unwrap gives the position (for ynode.AsList) and ErrUnsupported.
 func (u *unsupported) Unwrap() []error {
 	return []error{u.e, ErrUnsupported}
 }

@@ -23,6 +23,7 @@ const (
 	Always                 // at every moment (of the run or the window)
 )
 
+// String returns the form's key: "at", "by", "never" or "always".
 func (w When) String() string {
 	return [...]string{"", "at", "by", "never", "always"}[w]
 }

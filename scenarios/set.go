@@ -48,6 +48,7 @@ type segment struct {
 	isIndex, byName bool
 }
 
+// String writes the segment as a path writes it.
 func (s segment) String() string {
 	switch {
 	case s.isIndex:

@@ -77,7 +77,10 @@ type exitError struct {
 	err  error
 }
 
+// Error returns the message of the underlying error.
 func (e *exitError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *exitError) Unwrap() error { return e.err }
 
 func usageErr(format string, args ...any) error {
@@ -314,6 +317,7 @@ type source struct {
 	file, name string
 }
 
+// String names the source as messages do.
 func (s source) String() string {
 	if s.name != "" {
 		return s.name
@@ -367,8 +371,10 @@ type lineHandler struct {
 	mu    *sync.Mutex
 }
 
+// Enabled reports whether records of level l are written.
 func (h *lineHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level.Level() }
 
+// Handle writes one record as one line.
 func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
 	b.WriteString("simulate: ")
@@ -391,10 +397,12 @@ func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 	return err
 }
 
+// WithAttrs returns a handler that adds as to every line.
 func (h *lineHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	c := *h
 	c.attrs = append(append([]slog.Attr(nil), h.attrs...), as...)
 	return &c
 }
 
+// WithGroup ignores groups: lines are flat.
 func (h *lineHandler) WithGroup(string) slog.Handler { return h }
