@@ -124,6 +124,7 @@ type Kubelet struct {
 	lastRelist  sim.Time
 	containerID uint64
 	backoff     map[string]*backoffEntry
+	legacyTimer *sim.Timer // the 1.1 syncLoop's periodic wait
 	podIPs      int
 }
 
@@ -143,6 +144,10 @@ func New(cfg Config) *Kubelet {
 // whose phase, relative to the start of the run, is drawn from the node's
 // stream: the kubelet started at some unknown moment before.
 func (k *Kubelet) Start() {
+	if !k.cfg.Profile.PodWorkers() {
+		k.startLegacy()
+		return
+	}
 	phase := func(period time.Duration) sim.Duration { return sim.Duration(k.rng.Int64N(int64(period))) }
 	k.e.After(phase(syncPeriod), kindSyncTick, func() {
 		k.syncTick()
@@ -178,7 +183,7 @@ func (k *Kubelet) podEvent(ev store.EventType, pod, old *corev1.Pod) {
 	case ps != nil:
 		ps.pod = pod
 		if specChanged(old, pod) {
-			k.updatePod(ps)
+			k.syncUpdated(ps)
 		}
 	}
 }
@@ -191,6 +196,16 @@ func specChanged(old, pod *corev1.Pod) bool {
 		!equality.Semantic.DeepEqual(old.DeletionTimestamp, pod.DeletionTimestamp) ||
 		!equality.Semantic.DeepEqual(old.Labels, pod.Labels) ||
 		!equality.Semantic.DeepEqual(old.Annotations, pod.Annotations)
+}
+
+// syncUpdated asks for a sync of a pod whose spec the API changed: at once
+// through its worker, or on 1.1 through the next syncLoop iteration.
+func (k *Kubelet) syncUpdated(ps *podState) {
+	if k.legacyTimer != nil {
+		k.legacyConfigUpdate()
+		return
+	}
+	k.updatePod(ps)
 }
 
 // syncTick is the syncCh branch of syncLoopIteration: pods whose requeue

@@ -41,6 +41,10 @@ type containerState struct {
 	spec      *corev1.Container
 	instances []*instance
 	probes    [3]*probeWorker // by probeType
+	// On 1.1, the readiness the last inline probe gave, and for which
+	// container instance.
+	legacyReady   bool
+	legacyReadyID string
 	// reason is the kubelet's reasonCache entry: why the last attempt to
 	// start the container failed (CrashLoopBackOff), shown as the waiting
 	// reason in the statuses generated after it.
@@ -85,7 +89,7 @@ func (k *Kubelet) admit(pod *corev1.Pod) {
 	ps.cache = make([]runtimeStatus, len(ps.containers))
 	k.pods[pod.UID] = ps
 	k.podOrder = append(k.podOrder, ps)
-	k.updatePod(ps)
+	k.syncUpdated(ps)
 }
 
 func (k *Kubelet) forget(ps *podState) {

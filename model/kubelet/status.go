@@ -46,6 +46,14 @@ func (ps *podState) applyProbes(st *corev1.PodStatus) {
 	for i := range st.ContainerStatuses {
 		cs := &st.ContainerStatuses[i]
 		c := ps.containers[i]
+		if ps.k.legacyTimer != nil {
+			// 1.1: the readiness of the last inline probe, for this
+			// instance; no startup probes.
+			started := cs.State.Running != nil
+			cs.Started = &started
+			cs.Ready = started && (c.spec.ReadinessProbe == nil || (c.legacyReady && c.legacyReadyID == cs.ContainerID))
+			continue
+		}
 		started := false
 		if cs.State.Running != nil {
 			if r, ok := c.probes[startup].get(cs.ContainerID); ok {

@@ -2,6 +2,7 @@ package kubelet
 
 import (
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -24,6 +25,7 @@ type podSync struct {
 	ps      *podState
 	toKill  []kill // containers to kill first, in spec order
 	toStart []int  // indexes of containers to start, in spec order
+	killed  []int  // on 1.1, containers killed by liveness in this sync: no backoff
 	failed  bool
 	// backoffUntil is the earliest crash-loop backoff expiry that failed
 	// the sync (kubecontainer.MinBackoffExpiration).
@@ -51,10 +53,7 @@ func (s *podSync) run() {
 		ps.k.addProbes(ps)
 	}
 	if ps.ip == "" {
-		// createPodSandbox: the pod gets its IP now; statuses generated
-		// from the next sync on show it.
-		ps.k.podIPs++
-		ps.ip = fmt.Sprintf("%s%d", ps.k.cfg.PodSubnet, ps.k.podIPs%250+2)
+		ps.k.assignIP(ps)
 	}
 	for i, c := range ps.containers {
 		st := ps.cache[i]
@@ -100,6 +99,13 @@ func (s *podSync) killNext() {
 	s.ps.k.killContainer(s.ps, kl.c, kl.in, kl.message, kl.grace, s.killNext)
 }
 
+// assignIP is createPodSandbox's network setup: the pod gets its IP, which
+// statuses generated from the next sync on show.
+func (k *Kubelet) assignIP(ps *podState) {
+	k.podIPs++
+	ps.ip = fmt.Sprintf("%s%d", k.cfg.PodSubnet, k.podIPs%250+2)
+}
+
 // shouldRestart is ShouldContainerBeRestarted for an exited container
 // (pkg/kubelet/container/helpers.go).
 func shouldRestart(policy corev1.RestartPolicy, exitCode int32) bool {
@@ -123,6 +129,13 @@ func (s *podSync) next() {
 	i := s.toStart[0]
 	s.toStart = s.toStart[1:]
 	c := ps.containers[i]
+	// On 1.1 doBackOff read the API status, where a container killed in
+	// this sync still runs: liveness restarts were never backed off.
+	if slices.Contains(s.killed, i) {
+		c.reason, c.reasonMessage = "", ""
+		s.startContainer(c)
+		return
+	}
 	if inBackoff, until := ps.k.doBackOff(ps, c, ps.cache[i]); inBackoff {
 		if !s.failed || until < s.backoffUntil {
 			s.backoffUntil = until

@@ -22,7 +22,7 @@ func (k *Kubelet) updatePod(ps *podState) {
 // the next one.
 func (ps *podState) startSync() {
 	k := ps.k
-	if ps.lastSyncEnd != 0 && k.lastRelist <= ps.lastSyncEnd {
+	if k.legacyTimer == nil && ps.lastSyncEnd != 0 && k.lastRelist <= ps.lastSyncEnd {
 		ps.waitRelist = true
 		return
 	}
@@ -33,6 +33,8 @@ func (ps *podState) startSync() {
 		ps.finishSync(false, 0)
 	case ps.pod.DeletionTimestamp != nil:
 		ps.sync.terminating()
+	case k.legacyTimer != nil:
+		ps.sync.runLegacy()
 	default:
 		ps.sync.run()
 	}
@@ -60,6 +62,15 @@ func (ps *podState) finishSync(failed bool, backoffUntil sim.Time) {
 	ps.lastSyncEnd = now
 	var delay sim.Duration
 	switch {
+	case k.legacyTimer != nil:
+		// 1.1 has no work queue: the periodic syncLoop is the requeue.
+		ps.requeueAt = sim.Never
+		ps.working = false
+		if ps.pending {
+			ps.pending = false
+			k.updatePod(ps)
+		}
+		return
 	case !failed:
 		delay = k.jitter(resyncInterval, workerJitterFactor)
 	case backoffUntil != 0 && k.cfg.Profile.BackoffAwareRequeue():
