@@ -94,6 +94,7 @@ type fakeProc struct {
 	latency    sim.Duration
 	ignoreTerm bool
 	termAt     sim.Time // when a SIGTERM ends it; 0: not signalled
+	execExit   int      // every exec's exit code
 }
 
 type fakeApps struct {
@@ -134,7 +135,9 @@ func (p *fakeProc) GRPC(at sim.Time, _ int, _ string) app.Reply {
 	return app.Reply{Status: app.GRPCServing, Begin: at, End: at}
 }
 
-func (p *fakeProc) Exec(at sim.Time, _ []string) app.Reply { return app.Reply{Begin: at, End: at} }
+func (p *fakeProc) Exec(at sim.Time, _ []string) app.Reply {
+	return app.Reply{Exit: p.execExit, Begin: at, End: at}
+}
 
 func (p *fakeProc) Signal(at sim.Time, sig app.Signal) app.Reaction {
 	if sig == app.SIGTERM && !p.ignoreTerm && p.termAt == 0 {

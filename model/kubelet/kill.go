@@ -37,7 +37,8 @@ func (ps *podState) killGrace(c *corev1.Container, probe probeType) sim.Duration
 }
 
 // killContainer is killContainer in kuberuntime_container.go: a Killing
-// event, then StopContainer: SIGTERM, and SIGKILL when the grace period
+// event, the preStop hook (which uses up whole seconds of the grace
+// period), then StopContainer: SIGTERM, and SIGKILL when the remaining grace
 // (at least 2 s) runs out. done is called once the process is dead, however
 // it died: by the signal, by itself meanwhile, or by SIGKILL.
 //
@@ -50,27 +51,80 @@ func (k *Kubelet) killContainer(ps *podState, c *containerState, in *instance, m
 	if !late {
 		event()
 	}
-	if !in.running {
+	finish := func() {
 		if late {
 			event()
 		}
 		done()
+	}
+	if !in.running {
+		finish()
 		return
 	}
-	grace = max(grace, minimumGracePeriod)
-	var kill sim.Handle
-	in.onExit = func() {
-		k.e.Cancel(kill)
-		if late {
-			event()
+	stop := func(grace sim.Duration) {
+		if !in.running {
+			finish()
+			return
 		}
-		done()
+		grace = max(grace, minimumGracePeriod)
+		var kill sim.Handle
+		in.onExit = func() {
+			k.e.Cancel(kill)
+			finish()
+		}
+		in.proc.Signal(k.e.Now(), app.SIGTERM)
+		k.watchExit(ps, c, in)
+		kill = k.e.At(k.e.Now().Add(grace), kindKill, func() {
+			in.proc.Signal(k.e.Now(), app.SIGKILL)
+			k.processExited(ps, c, in, 137, exitReason(137))
+		})
 	}
-	in.proc.Signal(k.e.Now(), app.SIGTERM)
-	k.watchExit(ps, c, in)
-	kill = k.e.At(k.e.Now().Add(grace), kindKill, func() {
-		in.proc.Signal(k.e.Now(), app.SIGKILL)
-		k.processExited(ps, c, in, 137, exitReason(137))
+	if c.spec.Lifecycle == nil || c.spec.Lifecycle.PreStop == nil || grace <= 0 {
+		stop(grace)
+		return
+	}
+	k.preStop(ps, c, in, grace, stop)
+}
+
+// preStop is executePreStopHook: the hook runs for at most the grace
+// period; then the whole seconds it took are taken off the grace, and stop
+// goes on with the rest. A failed hook is a FailedPreStopHook event; the
+// kill goes on regardless.
+func (k *Kubelet) preStop(ps *podState, c *containerState, in *instance, grace sim.Duration, stop func(sim.Duration)) {
+	start := k.e.Now()
+	h := c.spec.Lifecycle.PreStop
+	end, ok := sim.Never, true
+	switch {
+	case h.Sleep != nil && k.cfg.Profile.PreStopSleep():
+		end = start.Add(sim.Duration(h.Sleep.Seconds) * time.Second)
+	case h.Exec != nil:
+		r := in.proc.Exec(start, h.Exec.Command)
+		end, ok = r.End, r.Kind == app.Answered && r.Exit == 0
+		if r.Kind == app.Hang {
+			end = sim.Never
+		}
+	case h.HTTPGet != nil:
+		port, err := resolvePort(h.HTTPGet.Port, c.spec)
+		if err != nil {
+			end, ok = start, false
+			break
+		}
+		r := in.proc.HTTP(start, port, "GET", requestPath(h.HTTPGet.Path))
+		end, ok = r.End, r.Kind == app.Answered && r.Status >= 200 && r.Status < 400
+		if r.Kind == app.Hang {
+			end = sim.Never
+		}
+	default:
+		// A hook the release does not know (sleep before 1.30) does nothing.
+		end = start
+	}
+	deadline := start.Add(grace)
+	k.e.At(min(end, deadline), kindKill, func() {
+		if end <= deadline && !ok {
+			k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Warning, "FailedPreStopHook", "PreStopHook failed")
+		}
+		used := k.e.Now().Sub(start).Truncate(time.Second)
+		stop(grace - used)
 	})
 }
 

@@ -69,3 +69,40 @@ func TestPodDeletion(t *testing.T) {
 		})
 	}
 }
+
+// TestPreStop pins executePreStopHook and killContainer's order (fact sheet
+// 2.11, 8.2; docs/fidelity.md T2): the hook runs first and its whole
+// seconds come off the grace period, then SIGTERM; a failed hook is a
+// FailedPreStopHook event and the kill goes on.
+func TestPreStop(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		release   string
+		hook      *corev1.LifecycleHandler
+		exitAfter time.Duration
+		failed    bool
+	}{
+		{"sleep 5", "1.34", &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 5}}, 5 * time.Second, false},
+		{"sleep unknown before 1.30", "1.28", &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 5}}, 0, false},
+		{"sleep longer than grace", "1.34", &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 60}}, 30 * time.Second, false},
+		{"exec fails", "1.34", &corev1.LifecycleHandler{Exec: &corev1.ExecAction{Command: []string{"false"}}}, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, tc.release, 3, fakeApps{proc: func(int, sim.Time) *fakeProc { return &fakeProc{execExit: 1} }})
+			pod := onePod(corev1.Container{Lifecycle: &corev1.Lifecycle{PreStop: tc.hook}})
+			h.addPod(pod)
+			h.run(time.Minute)
+			at := h.e.Now()
+			h.store.DeletePod("default", "web", nil, at)
+			h.run(3 * time.Minute)
+			_, ends := h.containerTimes()
+			// 5 ms: the kubelet's watch of the pod.
+			if d := ends[0].Sub(at) - podWatchLatency; d != tc.exitAfter {
+				t.Errorf("exit %v after the kill began, want %v", d, tc.exitAfter)
+			}
+			if got := len(h.events("FailedPreStopHook")) > 0; got != tc.failed {
+				t.Errorf("FailedPreStopHook: %v, want %v", got, tc.failed)
+			}
+		})
+	}
+}

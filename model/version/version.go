@@ -206,3 +206,8 @@ func (p *Profile) CrashLoopBackOff(maxRestartPeriod time.Duration) (initial, max
 	}
 	return initial, max
 }
+
+// PreStopSleep reports whether the preStop sleep action is honoured
+// (PodLifecycleSleepAction, KEP-3960: alpha 1.29, on by default from 1.30,
+// GA 1.34).
+func (p *Profile) PreStopSleep() bool { return p.AtLeast(30) }
