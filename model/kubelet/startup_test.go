@@ -38,7 +38,7 @@ func TestSlowStartKilledByLiveness(t *testing.T) {
 		t.Errorf("first kill %v after the start, want about 30 s (3 failures 10 s apart)", first)
 	}
 	for i := range starts {
-		if ends[i].Sub(starts[i]) >= 60*time.Second {
+		if min(ends[i], h.e.Now()).Sub(starts[i]) >= 60*time.Second {
 			t.Errorf("instance %d lived %v: it should never warm up", i+1, ends[i].Sub(starts[i]))
 		}
 	}
