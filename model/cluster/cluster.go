@@ -52,6 +52,9 @@ type Config struct {
 	// *corev1.Service, and the OpenShift types of package api.
 	Objects []any
 	Actions []Action
+	// MaxContainerRestartPeriod is every node's kubelet setting
+	// crashLoopBackOff.maxContainerRestartPeriod; 0 leaves it unset.
+	MaxContainerRestartPeriod sim.Duration
 }
 
 // Cluster is one simulated cluster on its own engine.
@@ -107,6 +110,7 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 		k := kubelet.New(kubelet.Config{
 			Node: n.Name, PodSubnet: fmt.Sprintf("10.128.%d.", i), Engine: e, Store: c.store, Log: log, Events: c.events,
 			Profile: cfg.Profile, Apps: catalogApps{cfg.Apps}, StartedAt: -sim.Time(1e12),
+			MaxContainerRestartPeriod: cfg.MaxContainerRestartPeriod,
 		})
 		k.Start()
 		c.kubelets = append(c.kubelets, k)

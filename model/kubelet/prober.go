@@ -97,7 +97,7 @@ func (k *Kubelet) addProbes(ps *podState) {
 			if s.p == nil || (s.t == startup && !k.cfg.Profile.StartupProbe()) {
 				continue
 			}
-			w := &probeWorker{k: k, ps: ps, c: c, typ: s.t, spec: s.p}
+			w := &probeWorker{k: k, ps: ps, c: c, typ: s.t, spec: defaulted(s.p)}
 			switch s.t {
 			case readiness:
 				w.initial = failure
@@ -111,6 +111,30 @@ func (k *Kubelet) addProbes(ps *podState) {
 			w.start()
 		}
 	}
+}
+
+// defaulted returns p with SetDefaults_Probe applied to fields left at zero
+// (timeout 1, period 10, success and failure thresholds 1 and 3), as the API
+// server would have stored it. Validated manifests never need it; it keeps
+// the kubelet total on any input.
+func defaulted(p *corev1.Probe) *corev1.Probe {
+	if p.TimeoutSeconds > 0 && p.PeriodSeconds > 0 && p.SuccessThreshold > 0 && p.FailureThreshold > 0 {
+		return p
+	}
+	d := *p
+	if d.TimeoutSeconds <= 0 {
+		d.TimeoutSeconds = 1
+	}
+	if d.PeriodSeconds <= 0 {
+		d.PeriodSeconds = 10
+	}
+	if d.SuccessThreshold <= 0 {
+		d.SuccessThreshold = 1
+	}
+	if d.FailureThreshold <= 0 {
+		d.FailureThreshold = 3
+	}
+	return &d
 }
 
 func (w *probeWorker) period() sim.Duration {
