@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/probesim/probesim/model/app"
@@ -138,17 +141,92 @@ func (c *Cluster) create(o any) error {
 	switch o := o.(type) {
 	case *corev1.Pod:
 		return c.CreatePod(o.DeepCopy())
+	case *appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Service:
+		return c.Apply(o)
 	default:
 		return fmt.Errorf("%T is not supported by the model yet", o)
 	}
 }
 
+// Apply creates an object, or replaces the spec, labels and annotations of
+// the existing one of the same kind, namespace and name, as `kubectl apply`
+// of a whole manifest does. A changed spec bumps metadata.generation, which
+// controllers compare with status.observedGeneration.
+func (c *Cluster) Apply(o any) error {
+	now := c.engine.Now()
+	switch o := o.(type) {
+	case *corev1.Pod:
+		if cur, ok := c.store.Pods.Get(namespaceOf(o.Namespace), o.Name); ok {
+			p := cur.DeepCopy()
+			p.Labels, p.Annotations = o.Labels, o.Annotations
+			c.store.Pods.Update(p)
+			return nil
+		}
+		return c.CreatePod(o.DeepCopy())
+	case *appsv1.Deployment:
+		return applyTo(c, c.store.Deployments, o.DeepCopy(), "Deployment", now, func(cur, n *appsv1.Deployment) bool {
+			changed := !equality.Semantic.DeepEqual(cur.Spec, n.Spec)
+			n.Status = cur.Status
+			return changed
+		})
+	case *appsv1.ReplicaSet:
+		return applyTo(c, c.store.ReplicaSets, o.DeepCopy(), "ReplicaSet", now, func(cur, n *appsv1.ReplicaSet) bool {
+			changed := !equality.Semantic.DeepEqual(cur.Spec, n.Spec)
+			n.Status = cur.Status
+			return changed
+		})
+	case *corev1.Service:
+		return applyTo(c, c.store.Services, o.DeepCopy(), "Service", now, func(cur, n *corev1.Service) bool {
+			n.Spec.ClusterIP, n.Spec.ClusterIPs = cur.Spec.ClusterIP, cur.Spec.ClusterIPs
+			return !equality.Semantic.DeepEqual(cur.Spec, n.Spec)
+		})
+	}
+	return fmt.Errorf("applying a %T is not supported by the model yet", o)
+}
+
+// applyTo creates obj in table t, or updates the existing object with
+// merge, which copies what the server keeps and reports whether the spec
+// changed.
+func applyTo[T interface {
+	store.Object
+	SetNamespace(string)
+	SetUID(types.UID)
+	SetCreationTimestamp(metav1.Time)
+	GetGeneration() int64
+	SetGeneration(int64)
+	GetCreationTimestamp() metav1.Time
+}](c *Cluster, t *store.Table[T], obj T, kind string, now sim.Time, merge func(cur, obj T) bool) error {
+	obj.SetNamespace(namespaceOf(obj.GetNamespace()))
+	cur, ok := t.Get(obj.GetNamespace(), obj.GetName())
+	if !ok {
+		obj.SetUID(types.UID(c.store.NewUID()))
+		obj.SetCreationTimestamp(store.WallSeconds(now))
+		obj.SetGeneration(1)
+		t.Create(obj)
+		c.log.Add(now, record.KindObject, &record.Object{Header: record.Header{Object: kind + "/" + obj.GetName()}, Action: "created"})
+		return nil
+	}
+	obj.SetUID(cur.GetUID())
+	obj.SetCreationTimestamp(cur.GetCreationTimestamp())
+	obj.SetGeneration(cur.GetGeneration())
+	if merge(cur, obj) {
+		obj.SetGeneration(cur.GetGeneration() + 1)
+	}
+	t.Update(obj)
+	return nil
+}
+
+func namespaceOf(ns string) string {
+	if ns == "" {
+		return "default"
+	}
+	return ns
+}
+
 // CreatePod stores a new pod, filling in what the API server sets: UID,
 // namespace, creation time, phase Pending.
 func (c *Cluster) CreatePod(pod *corev1.Pod) error {
-	if pod.Namespace == "" {
-		pod.Namespace = "default"
-	}
+	pod.Namespace = namespaceOf(pod.Namespace)
 	pod.UID = types.UID(c.store.NewUID())
 	pod.CreationTimestamp = store.WallSeconds(c.engine.Now())
 	pod.Status = corev1.PodStatus{Phase: corev1.PodPending}

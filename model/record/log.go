@@ -20,6 +20,7 @@ type Log struct {
 	records []Record
 	hash    hash.Hash
 	buf     bytes.Buffer
+	line    []byte
 	enc     *json.Encoder
 	sink    io.Writer
 	err     error
@@ -40,14 +41,21 @@ func (l *Log) Add(t sim.Time, kind string, r Record) {
 	h.T = Seconds(t)
 	h.Kind = kind
 	l.records = append(l.records, r)
-	l.buf.Reset()
-	if err := l.enc.Encode(r); err != nil {
-		// Every record type is plain data; failing to encode one is a bug.
-		panic(fmt.Sprintf("record: encoding %s: %v", kind, err))
+	var line []byte
+	if a, ok := r.(appender); ok {
+		l.line = append(a.appendJSON(l.line[:0]), '\n')
+		line = l.line
+	} else {
+		l.buf.Reset()
+		if err := l.enc.Encode(r); err != nil {
+			// Every record type is plain data; failing to encode one is a bug.
+			panic(fmt.Sprintf("record: encoding %s: %v", kind, err))
+		}
+		line = l.buf.Bytes()
 	}
-	l.hash.Write(l.buf.Bytes())
+	l.hash.Write(line)
 	if l.sink != nil && l.err == nil {
-		_, l.err = l.sink.Write(l.buf.Bytes())
+		_, l.err = l.sink.Write(line)
 	}
 }
 
@@ -68,6 +76,10 @@ func (l *Log) Err() error { return l.err }
 
 // Encode writes r as one canonical JSONL line to w.
 func Encode(w io.Writer, r Record) error {
+	if a, ok := r.(appender); ok {
+		_, err := w.Write(append(a.appendJSON(nil), '\n'))
+		return err
+	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
