@@ -64,14 +64,15 @@ func (t Time) FormatSeconds() string {
 // FormatSeconds formats d as seconds with millisecond precision and no
 // trailing zeros. Sub-millisecond parts are rounded half away from zero.
 func FormatSeconds(d Duration) string {
+	return string(AppendSeconds(make([]byte, 0, 24), d))
+}
+
+// AppendSeconds appends d formatted as FormatSeconds does to b.
+func AppendSeconds(b []byte, d Duration) []byte {
 	ms := d.Round(time.Millisecond).Milliseconds()
-	neg := ms < 0
-	if neg {
-		ms = -ms
-	}
-	b := make([]byte, 0, 24)
-	if neg {
+	if ms < 0 {
 		b = append(b, '-')
+		ms = -ms
 	}
 	b = strconv.AppendInt(b, ms/1000, 10)
 	if frac := ms % 1000; frac != 0 {
@@ -83,5 +84,5 @@ func FormatSeconds(d Duration) string {
 		}
 		b = append(b, digits[:n]...)
 	}
-	return string(b)
+	return b
 }

@@ -142,10 +142,12 @@ func (s *podSync) legacyRound(c *containerState, in *instance, t probeType, done
 	var try func(n int)
 	try = func(n int) {
 		now := k.e.Now()
-		o, crashed := k.runHandler(in.proc, &spec.ProbeHandler, c.spec, ps.ip, now, sim.Duration(spec.TimeoutSeconds)*time.Second)
+		var url string
+		var p Process = in.proc
 		if !in.running {
-			o, crashed = k.runHandler(deadProcess{}, &spec.ProbeHandler, c.spec, ps.ip, now, sim.Duration(spec.TimeoutSeconds)*time.Second)
+			p = deadProcess{}
 		}
+		o, crashed := k.runHandler(p, &spec.ProbeHandler, c.spec, ps.ip, &url, now, sim.Duration(spec.TimeoutSeconds)*time.Second)
 		if crashed {
 			k.watchExit(ps, c, in)
 		}

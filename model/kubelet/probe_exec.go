@@ -17,15 +17,22 @@ func (w *probeWorker) execute(in *instance) {
 	now := w.k.e.Now()
 	target, o := w.probe(in, now)
 	o.instance = in.n
-	h := w.k.e.After(o.duration, kindProbe, func() {
-		if target != nil {
-			target.dropInflight(w)
-		}
-		w.finish(o)
-	})
+	w.outcome, w.target = o, target
+	h := w.k.e.After(o.duration, kindProbe, w.done)
 	if target != nil && o.duration > 0 {
 		target.inflight = append(target.inflight, inflightProbe{w: w, h: h, began: now, o: o})
 	}
+}
+
+// answered delivers the outcome of the probe in flight when its answer
+// arrives. It is bound once per worker (w.done), so a probe allocates no
+// closure.
+func (w *probeWorker) answered() {
+	if w.target != nil {
+		w.target.dropInflight(w)
+		w.target = nil
+	}
+	w.finish(w.outcome)
 }
 
 // inflightProbe is a probe waiting for a process's answer.
@@ -84,7 +91,7 @@ func (w *probeWorker) probe(in *instance, now sim.Time) (*instance, probeOutcome
 		}
 		p, target = in.proc, in
 	}
-	o, crashed := w.k.runHandler(p, h, w.c.spec, w.ps.ip, now, timeout)
+	o, crashed := w.k.runHandler(p, h, w.c.spec, w.ps.ip, &w.url, now, timeout)
 	if crashed && target != nil {
 		// Serving this request ends the process: its exit moves.
 		w.k.watchExit(w.ps, w.c, target)

@@ -21,17 +21,20 @@ const maxRedirects = 10
 const maxOutput = 10 << 10
 
 // runHandler runs probe handler h of container c against process p, sent at
-// now with the given timeout, and reports the outcome and whether serving it
+// now with the given timeout (url caches an HTTP probe's URL between runs), and reports the outcome and whether serving it
 // crashed the process. The duration is the process's response time, capped
 // at the timeout: a probe never waits longer.
-func (k *Kubelet) runHandler(p Process, h *corev1.ProbeHandler, c *corev1.Container, ip string, now sim.Time, timeout sim.Duration) (probeOutcome, bool) {
+func (k *Kubelet) runHandler(p Process, h *corev1.ProbeHandler, c *corev1.Container, ip string, url *string, now sim.Time, timeout sim.Duration) (probeOutcome, bool) {
 	switch {
 	case h.HTTPGet != nil:
 		port, err := resolvePort(h.HTTPGet.Port, c)
 		if err != nil {
 			return probeOutcome{result: unknown, err: true, output: err.Error()}, false
 		}
-		return k.httpProbe(p, now, timeout, ip, port, h.HTTPGet)
+		if *url == "" || ip == "" {
+			*url = httpURL(h.HTTPGet, ip, port)
+		}
+		return k.httpProbe(p, now, timeout, ip, *url, port, h.HTTPGet)
 	case h.TCPSocket != nil:
 		port, err := resolvePort(h.TCPSocket.Port, c)
 		if err != nil {
@@ -61,12 +64,11 @@ func timedOut(r app.Reply, now sim.Time, timeout sim.Duration) bool {
 // timeout covers the whole exchange; 200-399 succeed, with the status in
 // the output otherwise; redirects to the same host are followed, up to ten;
 // a redirect to another host is a warning that counts as success.
-func (k *Kubelet) httpProbe(p Process, now sim.Time, timeout sim.Duration, ip string, port int, g *corev1.HTTPGetAction) (probeOutcome, bool) {
-	host := ip + ":" + strconv.Itoa(port)
-	target := httpURL(g, ip, port)
+func (k *Kubelet) httpProbe(p Process, now sim.Time, timeout sim.Duration, ip, target string, port int, g *corev1.HTTPGetAction) (probeOutcome, bool) {
 	path := requestPath(g.Path)
 	t := now
 	crashed := false
+	host := func() string { return ip + ":" + strconv.Itoa(port) } // only on the rarer paths
 	for redirects := 0; ; redirects++ {
 		r := p.HTTP(t, port, "GET", path)
 		crashed = crashed || r.Crashed
@@ -77,20 +79,20 @@ func (k *Kubelet) httpProbe(p Process, now sim.Time, timeout sim.Duration, ip st
 			o.output = k.urlError(target, k.httpTimeoutError())
 		case r.Kind == app.Refused:
 			o.result = failure
-			o.output = k.urlError(target, "dial tcp "+host+": connect: connection refused")
+			o.output = k.urlError(target, "dial tcp "+host()+": connect: connection refused")
 		case r.Kind == app.Reset:
 			o.result = failure
-			o.output = k.urlError(target, "read tcp "+host+": read: connection reset by peer")
+			o.output = k.urlError(target, "read tcp "+host()+": read: connection reset by peer")
 		case r.Status >= 300 && r.Status < 400 && r.Location != "":
 			loc, err := url.Parse(r.Location)
-			if err == nil && loc.Host != "" && loc.Host != host {
+			if err == nil && loc.Host != "" && loc.Host != host() {
 				o.result, o.warning = success, true
 				o.output = "Probe terminated redirects, Response body: "
 				return o, crashed
 			}
 			if err == nil && redirects < maxRedirects {
 				path = requestPath(loc.Path)
-				target = "http://" + host + path
+				target = "http://" + host() + path
 				t = r.End
 				continue
 			}

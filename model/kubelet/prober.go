@@ -66,6 +66,12 @@ type probeWorker struct {
 	initial result
 	ticker  *sim.Ticker
 	run     func() // the worker loop's next iteration, bound once
+	done    func() // answered, bound once
+
+	// The probe in flight: its outcome and the instance answering it.
+	outcome probeOutcome
+	target  *instance
+	url     string // the HTTP probe's URL, built once the pod has its IP
 
 	// The worker goroutine's select: one buffered tick and one buffered
 	// manual trigger can wait while a probe runs.
@@ -106,7 +112,7 @@ func (k *Kubelet) addProbes(ps *podState) {
 			default:
 				w.initial = unknown
 			}
-			w.run = w.loop
+			w.run, w.done = w.loop, w.answered
 			c.probes[s.t] = w
 			w.start()
 		}

@@ -23,7 +23,7 @@ type appender interface {
 // would make every record type look hand-encoded.
 func appendHeader(b []byte, h *Header) []byte {
 	b = append(b, `{"t":`...)
-	b = append(b, sim.Time(h.T).FormatSeconds()...)
+	b = sim.AppendSeconds(b, sim.Duration(h.T))
 	b = append(b, `,"kind":`...)
 	b = appendString(b, h.Kind)
 	if h.Object != "" {
@@ -48,7 +48,7 @@ func (r *Probe) appendJSON(b []byte) []byte {
 		b = appendString(b, r.Output)
 	}
 	b = append(b, `,"duration":`...)
-	b = append(b, sim.FormatSeconds(sim.Duration(r.Duration))...)
+	b = sim.AppendSeconds(b, sim.Duration(r.Duration))
 	return append(b, '}')
 }
 
