@@ -1,0 +1,174 @@
+package controller
+
+import (
+	"math/rand/v2"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/probesim/probesim/model/events"
+	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/model/store"
+	"github.com/probesim/probesim/model/version"
+	"github.com/probesim/probesim/sim"
+)
+
+// WatchDelay is how long a change in the store takes to reach a
+// controller's event handler: the API server's watch plus the informer. The
+// fact sheet (5.8) says every hop between components takes milliseconds;
+// the model charges one millisecond per hop, so a chain such as pod Ready →
+// ReplicaSet status → Deployment sync → ReplicaSet spec → pod create takes a
+// few milliseconds of simulated time.
+const WatchDelay = time.Millisecond
+
+// Sources of the controllers' events (Event.Source.Component).
+var (
+	DeploymentSource = events.Source{Component: "deployment-controller"}
+	ReplicaSetSource = events.Source{Component: "replicaset-controller"}
+)
+
+var (
+	kindRSSync         = sim.NewKind("controller/replicaset/sync", 50)
+	kindDeploymentSync = sim.NewKind("controller/deployment/sync", 50)
+)
+
+// ScaleMessage selects the text of the ScalingReplicaSet event.
+type ScaleMessage uint8
+
+// The ScalingReplicaSet texts Kubernetes has used.
+const (
+	// ScaleTo is "Scaled up replica set web-6d4b8f9c7 to 3", the text
+	// before kubernetes/kubernetes#101142.
+	ScaleTo ScaleMessage = iota
+	// ScaleToFrom is "Scaled up replica set web-6d4b8f9c7 to 3 from 0"
+	// (#101142, taken here to be in 1.26: unverified).
+	ScaleToFrom
+	// ScaleFromTo is "Scaled up replica set web-6d4b8f9c7 from 0 to 3"
+	// (#125118, v1.32.0-alpha.2, CHANGELOG-1.32).
+	ScaleFromTo
+)
+
+// Options are the controllers' behaviours that differ between releases.
+type Options struct {
+	// ScaleMessage is the ScalingReplicaSet text.
+	ScaleMessage ScaleMessage
+	// LogarithmicScaleDown ranks deletion victims by log2 buckets of how
+	// long they have been ready and how old they are, ties broken by UID
+	// (feature gate LogarithmicScaleDown: alpha 1.21, beta and on 1.22).
+	LogarithmicScaleDown bool
+	// PodDeletionCost honours the controller.kubernetes.io/pod-deletion-cost
+	// annotation when choosing victims (alpha 1.21, beta and on 1.22).
+	PodDeletionCost bool
+}
+
+// OptionsFor returns the options of a release profile. It is the one place
+// that maps releases to this package's switches.
+func OptionsFor(p *version.Profile) Options {
+	o := Options{ScaleMessage: ScaleTo}
+	switch {
+	case p.AtLeast(32):
+		o.ScaleMessage = ScaleFromTo
+	case p.AtLeast(26):
+		o.ScaleMessage = ScaleToFrom
+	}
+	o.LogarithmicScaleDown = p.AtLeast(22)
+	o.PodDeletionCost = p.AtLeast(22)
+	return o
+}
+
+// Config is what the controllers need.
+type Config struct {
+	Engine *sim.Engine
+	Store  *store.Store
+	Log    *record.Log
+	Events *events.Recorder
+	// Options are the release's switches; see OptionsFor.
+	Options Options
+	// PodTemplateHash computes a Deployment's pod-template-hash
+	// (controller.ComputeHash). Nil uses a private stand-in whose values
+	// have the real form but not the real digits; the cluster should pass
+	// the one package api provides.
+	PodTemplateHash func(template *corev1.PodTemplateSpec, collisionCount *int32) string
+}
+
+// Controller runs the Deployment and ReplicaSet controllers of one cluster.
+type Controller struct {
+	cfg   Config
+	e     *sim.Engine
+	s     *store.Store
+	names *rand.Rand
+
+	rsQueue *queue
+	dQueue  *queue
+	exp     map[string]*expectation
+	rollout map[string]*record.Rollout
+}
+
+// New returns the controllers of a cluster. Nothing happens until Start.
+func New(cfg Config) *Controller {
+	if cfg.PodTemplateHash == nil {
+		cfg.PodTemplateHash = podTemplateHash
+	}
+	c := &Controller{
+		cfg: cfg, e: cfg.Engine, s: cfg.Store,
+		names:   cfg.Engine.Rand("controller/replicaset/names"),
+		exp:     map[string]*expectation{},
+		rollout: map[string]*record.Rollout{},
+	}
+	c.rsQueue = newQueue(c.e, kindRSSync, c.syncReplicaSet)
+	c.dQueue = newQueue(c.e, kindDeploymentSync, c.syncDeployment)
+	return c
+}
+
+// Start registers the controllers' watches, and queues every object that
+// already exists, as informers' initial lists do.
+func (c *Controller) Start() {
+	c.s.ReplicaSets.Watch(WatchDelay, c.rsEventForRS)
+	c.s.Pods.Watch(WatchDelay, c.podEventForRS)
+	c.s.Deployments.Watch(WatchDelay, c.deploymentEvent)
+	c.s.ReplicaSets.Watch(WatchDelay, c.rsEventForDeployment)
+	c.s.Pods.Watch(WatchDelay, c.podEventForDeployment)
+	for _, rs := range c.s.ReplicaSets.List() {
+		c.rsQueue.Add(store.Key(rs))
+	}
+	for _, d := range c.s.Deployments.List() {
+		c.dQueue.Add(store.Key(d))
+	}
+}
+
+func (c *Controller) now() sim.Time { return c.e.Now() }
+
+func (c *Controller) object(kind, name string, action, owner string) {
+	c.cfg.Log.Add(c.now(), record.KindObject, &record.Object{
+		Header: record.Header{Object: kind + "/" + name}, Action: action, Owner: owner,
+	})
+}
+
+func (c *Controller) event(src events.Source, object, reason, msg string) {
+	if c.cfg.Events != nil {
+		c.cfg.Events.Eventf(src, object, events.Normal, reason, msg)
+	}
+}
+
+// ownedReplicaSets lists the ReplicaSets whose controller is d, by name.
+func (c *Controller) ownedReplicaSets(d *appsv1.Deployment) []*appsv1.ReplicaSet {
+	var out []*appsv1.ReplicaSet
+	for _, rs := range c.s.ReplicaSets.List() {
+		if rs.Namespace == d.Namespace && controllerUID(rs) == d.UID {
+			out = append(out, rs)
+		}
+	}
+	return out
+}
+
+// ownedPods lists the pods whose controller is rs, by name.
+func (c *Controller) ownedPods(rs *appsv1.ReplicaSet) []*corev1.Pod {
+	var out []*corev1.Pod
+	for _, p := range c.s.Pods.List() {
+		if p.Namespace == rs.Namespace && controllerUID(p) == rs.UID {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,307 @@
+package controller
+
+import (
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/probesim/probesim/model/store"
+	"github.com/probesim/probesim/sim"
+)
+
+const (
+	// BurstReplicas caps the pods one ReplicaSet sync creates or deletes
+	// (replicaset.BurstReplicas, kube-controller-manager default 500).
+	BurstReplicas = 500
+	// slowStartInitialBatchSize is controller.SlowStartInitialBatchSize.
+	slowStartInitialBatchSize = 1
+	// expectationsTimeout is controller.ExpectationsTimeout: expectations
+	// older than this are treated as met.
+	expectationsTimeout = 5 * time.Minute
+	// maxGeneratedNameLength is names.maxGeneratedNameLength: 63 − 5.
+	maxGeneratedNameLength = 58
+	// nameAlphabet is utilrand's alphanums, the letters of generated names.
+	nameAlphabet = "bcdfghjklmnpqrstvwxz2456789"
+)
+
+// expectation is one ReplicaSet's entry of UIDTrackingControllerExpectations:
+// creates not yet seen, and the pods whose deletion is not yet seen.
+type expectation struct {
+	add int
+	del map[string]bool
+	at  sim.Time
+}
+
+// satisfied is ControllerExpectations.SatisfiedExpectations: no record, a
+// fulfilled one, or an expired one lets the sync manage replicas.
+func (c *Controller) satisfied(key string) bool {
+	x := c.exp[key]
+	if x == nil {
+		return true
+	}
+	if x.add <= 0 && len(x.del) == 0 {
+		return true
+	}
+	return c.now().Sub(x.at) > expectationsTimeout
+}
+
+func (c *Controller) creationObserved(key string) {
+	if x := c.exp[key]; x != nil {
+		x.add--
+	}
+}
+
+func (c *Controller) deletionObserved(key, podKey string) {
+	if x := c.exp[key]; x != nil {
+		delete(x.del, podKey)
+	}
+}
+
+// rsForPod returns the ReplicaSet that controls pod, if it exists.
+func (c *Controller) rsForPod(pod *corev1.Pod) *appsv1.ReplicaSet {
+	ref := metav1.GetControllerOf(pod)
+	if ref == nil || ref.Kind != "ReplicaSet" {
+		return nil
+	}
+	rs, ok := c.s.ReplicaSets.Get(pod.Namespace, ref.Name)
+	if !ok || rs.UID != ref.UID {
+		return nil
+	}
+	return rs
+}
+
+// rsEventForRS is the ReplicaSet controller's ReplicaSet handler
+// (replica_set.go addRS/updateRS/deleteRS): queue the ReplicaSet; forget
+// the expectations of a deleted one.
+func (c *Controller) rsEventForRS(ev store.EventType, rs, _ *appsv1.ReplicaSet) {
+	key := store.Key(rs)
+	if ev == store.Deleted {
+		delete(c.exp, key)
+		return
+	}
+	c.rsQueue.Add(key)
+}
+
+// podEventForRS is the ReplicaSet controller's pod handler (replica_set.go
+// addPod, updatePod, deletePod).
+func (c *Controller) podEventForRS(ev store.EventType, pod, old *corev1.Pod) {
+	rs := c.rsForPod(pod)
+	if rs == nil {
+		return
+	}
+	key := store.Key(rs)
+	switch {
+	case ev == store.Deleted || pod.DeletionTimestamp != nil:
+		// deletePod; updatePod calls it for a pod that has just got a
+		// deletionTimestamp, so that a replacement is made at once, "not
+		// wait until the kubelet actually deletes the pod".
+		c.deletionObserved(key, store.Key(pod))
+		c.rsQueue.Add(key)
+	case ev == store.Added:
+		c.creationObserved(key)
+		c.rsQueue.Add(key)
+	default:
+		c.rsQueue.Add(key)
+		// updatePod: "we can fake the update by resyncing the controller
+		// MinReadySeconds after it is requeued because a Pod transitioned
+		// to Ready".
+		if !IsPodReady(old) && IsPodReady(pod) && rs.Spec.MinReadySeconds > 0 {
+			c.rsQueue.AddAfter(key, sim.Duration(rs.Spec.MinReadySeconds)*time.Second+time.Second)
+		}
+	}
+}
+
+// syncReplicaSet is replica_set.go syncReplicaSet.
+func (c *Controller) syncReplicaSet(key string) {
+	ns, name := splitKey(key)
+	rs, ok := c.s.ReplicaSets.Get(ns, name)
+	if !ok {
+		delete(c.exp, key)
+		return
+	}
+	needsSync := c.satisfied(key)
+	var active []*corev1.Pod
+	for _, p := range c.ownedPods(rs) {
+		// controller.FilterActivePods: terminating and terminal pods do
+		// not count, so they are replaced at once.
+		if isPodActive(p) {
+			active = append(active, p)
+		}
+	}
+	if needsSync && rs.DeletionTimestamp == nil {
+		c.manageReplicas(active, rs)
+	}
+	// The status is computed from the pods listed before manageReplicas
+	// acted, as in the real sync.
+	st := c.rsStatus(rs, active)
+	if rs.Status.ObservedGeneration != rs.Generation || !apiequality.Semantic.DeepEqual(rs.Status, st) {
+		// updateReplicaSetStatus.
+		st.ObservedGeneration = rs.Generation
+		cur, ok := c.s.ReplicaSets.Get(ns, name)
+		if ok && cur.UID == rs.UID {
+			cp := cur.DeepCopy()
+			cp.Status = st
+			c.s.ReplicaSets.Update(cp)
+			rs = cp
+		}
+	}
+	// "Resync the ReplicaSet after MinReadySeconds as a last line of
+	// defense to guard against clock-skew."
+	if rs.Spec.MinReadySeconds > 0 && rs.Status.ReadyReplicas == replicas(rs.Spec.Replicas) &&
+		rs.Status.AvailableReplicas != replicas(rs.Spec.Replicas) {
+		c.rsQueue.AddAfter(key, sim.Duration(rs.Spec.MinReadySeconds)*time.Second)
+	}
+}
+
+// rsStatus is replica_set_utils.go calculateStatus over the active pods.
+func (c *Controller) rsStatus(rs *appsv1.ReplicaSet, active []*corev1.Pod) appsv1.ReplicaSetStatus {
+	st := *rs.Status.DeepCopy()
+	tmpl := labels.SelectorFromSet(rs.Spec.Template.Labels)
+	var full, ready, avail int32
+	now := c.now()
+	for _, p := range active {
+		if tmpl.Matches(labels.Set(p.Labels)) {
+			full++
+		}
+		if IsPodReady(p) {
+			ready++
+			if IsPodAvailable(p, rs.Spec.MinReadySeconds, now) {
+				avail++
+			}
+		}
+	}
+	st.Replicas = int32(len(active))
+	st.FullyLabeledReplicas = full
+	st.ReadyReplicas = ready
+	st.AvailableReplicas = avail
+	return st
+}
+
+// manageReplicas is replica_set.go manageReplicas: create the missing pods
+// in slow-start batches, or delete the surplus in rank order, at most
+// BurstReplicas per sync, and expect to observe each.
+func (c *Controller) manageReplicas(active []*corev1.Pod, rs *appsv1.ReplicaSet) {
+	key := store.Key(rs)
+	diff := len(active) - int(replicas(rs.Spec.Replicas))
+	switch {
+	case diff < 0:
+		n := min(-diff, BurstReplicas)
+		c.exp[key] = &expectation{add: n, at: c.now()}
+		// slowStartBatch: batches of 1, 2, 4, … run one after another; in
+		// the model a create never fails, so every batch runs, all at
+		// this instant.
+		for done, batch := 0, slowStartInitialBatchSize; done < n; batch *= 2 {
+			for i := 0; i < min(batch, n-done); i++ {
+				c.createPod(rs)
+			}
+			done += min(batch, n-done)
+		}
+	case diff > 0:
+		n := min(diff, BurstReplicas)
+		victims := PodsToDelete(active, c.relatedPods(rs), n, c.now(), c.cfg.Options)
+		x := &expectation{del: map[string]bool{}, at: c.now()}
+		for _, p := range victims {
+			x.del[store.Key(p)] = true
+		}
+		c.exp[key] = x
+		for _, p := range victims {
+			c.deletePod(rs, p)
+		}
+	}
+}
+
+// relatedPods is getIndirectlyRelatedPods: the pods of every ReplicaSet
+// with the same controller as rs (rs's own if it has none).
+func (c *Controller) relatedPods(rs *appsv1.ReplicaSet) []*corev1.Pod {
+	owner := controllerUID(rs)
+	if owner == "" {
+		return c.ownedPods(rs)
+	}
+	uids := map[types.UID]bool{}
+	for _, o := range c.s.ReplicaSets.List() {
+		if o.Namespace == rs.Namespace && controllerUID(o) == owner {
+			uids[o.UID] = true
+		}
+	}
+	var out []*corev1.Pod
+	for _, p := range c.s.Pods.List() {
+		if p.Namespace == rs.Namespace && uids[controllerUID(p)] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// createPod is RealPodControl.CreatePods with controller.GetPodFromTemplate:
+// the pod gets the template's labels, annotations and spec, a controller
+// reference to rs, and a name the API server generates from
+// "<rs>-" and five random letters (names.SimpleNameGenerator).
+func (c *Controller) createPod(rs *appsv1.ReplicaSet) {
+	t := rs.Spec.Template.DeepCopy()
+	prefix := rs.Name + "-"
+	if len(prefix) > maxGeneratedNameLength {
+		prefix = prefix[:maxGeneratedNameLength]
+	}
+	yes := true
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{
+			Namespace:    rs.Namespace,
+			GenerateName: prefix,
+			Labels:       t.Labels,
+			Annotations:  t.Annotations,
+			Finalizers:   t.Finalizers,
+			OwnerReferences: []metav1.OwnerReference{{
+				APIVersion: "apps/v1", Kind: "ReplicaSet", Name: rs.Name, UID: rs.UID,
+				Controller: &yes, BlockOwnerDeletion: &yes,
+			}},
+		},
+		Spec: t.Spec,
+	}
+	for {
+		pod.Name = prefix + c.randomSuffix()
+		if _, taken := c.s.Pods.Get(pod.Namespace, pod.Name); !taken {
+			break
+		}
+		// The API server retries a generated name that is taken
+		// (RetryGenerateName, 1.30+); the model always does.
+	}
+	pod.UID = types.UID(c.s.NewUID())
+	pod.CreationTimestamp = store.WallSeconds(c.now())
+	pod.Status = corev1.PodStatus{Phase: corev1.PodPending}
+	c.s.Pods.Create(pod)
+	c.object("Pod", pod.Name, "created", "ReplicaSet/"+rs.Name)
+	c.event(ReplicaSetSource, "ReplicaSet/"+rs.Name, "SuccessfulCreate", "Created pod: "+pod.Name)
+}
+
+func (c *Controller) randomSuffix() string {
+	var b [5]byte
+	for i := range b {
+		b[i] = nameAlphabet[c.names.IntN(len(nameAlphabet))]
+	}
+	return string(b[:])
+}
+
+// deletePod is RealPodControl.DeletePod: a graceful delete with the pod's
+// own grace period (store.DeletePod, the API server's rules); an unbound
+// pod goes at once.
+func (c *Controller) deletePod(rs *appsv1.ReplicaSet, p *corev1.Pod) {
+	c.s.DeletePod(p.Namespace, p.Name, nil, c.now())
+	if cur, ok := c.s.Pods.Get(p.Namespace, p.Name); !ok || cur.UID != p.UID {
+		c.object("Pod", p.Name, "deleted", "ReplicaSet/"+rs.Name)
+	}
+	c.event(ReplicaSetSource, "ReplicaSet/"+rs.Name, "SuccessfulDelete", "Deleted pod: "+p.Name)
+}
+
+func splitKey(key string) (namespace, name string) {
+	for i := 0; i < len(key); i++ {
+		if key[i] == '/' {
+			return key[:i], key[i+1:]
+		}
+	}
+	return "", key
+}
