@@ -27,6 +27,10 @@ type queue struct {
 	waiting map[string]*sim.Timer
 	running bool
 	step    func()
+
+	tokens     float64 // the rate limiter's bucket
+	bucketAt   sim.Time
+	bucketInit bool
 }
 
 func newQueue(e *sim.Engine, kind sim.Kind, sync func(string)) *queue {
@@ -67,8 +71,31 @@ func (q *queue) AddAfter(key string, d sim.Duration) {
 	t.ResetAt(at)
 }
 
-// AddRateLimited queues key after the rate limiter's delay.
-func (q *queue) AddRateLimited(key string) { q.AddAfter(key, rateLimitBase) }
+// AddRateLimited queues key after the rate limiter's delay: the larger of
+// the per-item backoff (always its first step, rateLimitBase, because syncs
+// never fail) and the queue-wide token bucket's (BucketRateLimiter, 10 per
+// second with a burst of 100, golang.org/x/time/rate Reserve semantics).
+func (q *queue) AddRateLimited(key string) {
+	now := q.e.Now()
+	if !q.bucketInit {
+		q.tokens, q.bucketInit = bucketBurst, true
+	} else {
+		q.tokens = min(q.tokens+now.Sub(q.bucketAt).Seconds()*bucketQPS, bucketBurst)
+	}
+	q.bucketAt = now
+	q.tokens--
+	d := rateLimitBase
+	if q.tokens < 0 {
+		d = max(d, sim.Duration(-q.tokens/bucketQPS*1e9))
+	}
+	q.AddAfter(key, d)
+}
+
+// The overall bucket of workqueue.DefaultControllerRateLimiter.
+const (
+	bucketQPS   = 10
+	bucketBurst = 100
+)
 
 // Len returns the number of keys waiting (not counting delayed adds).
 func (q *queue) Len() int { return len(q.items) - q.head }
