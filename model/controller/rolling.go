@@ -70,7 +70,10 @@ func (c *Controller) reconcileOldReplicaSets(all, oldRSs []*appsv1.ReplicaSet, n
 	if maxScaledDown <= 0 {
 		return false, oldRSs
 	}
-	oldRSs, cleaned := c.cleanupUnhealthyReplicas(oldRSs, d, maxScaledDown)
+	oldRSs, cleaned, ok := c.cleanupUnhealthyReplicas(oldRSs, d, maxScaledDown)
+	if !ok {
+		return false, oldRSs
+	}
 	all = append(append([]*appsv1.ReplicaSet(nil), oldRSs...), newRS)
 	olds, scaled := c.scaleDownOldReplicaSetsForRollingUpdate(all, oldRSs, d)
 	return cleaned+scaled > 0, olds
@@ -79,37 +82,46 @@ func (c *Controller) reconcileOldReplicaSets(all, oldRSs []*appsv1.ReplicaSet, n
 // UnhealthyScaleDown is the plan of rolling.go cleanupUnhealthyReplicas:
 // oldest first, each old ReplicaSet loses up to spec − available replicas,
 // in all at most maxCleanup. It returns the new size of each ReplicaSet of
-// olds, which it sorts oldest first, and the total removed.
-func UnhealthyScaleDown(olds []*appsv1.ReplicaSet, maxCleanup int32) ([]int32, int32) {
+// olds, which it sorts oldest first, and the total removed. ok is false if
+// the real function stops with an error: an old ReplicaSet whose status
+// reports more available replicas than its spec (a status written before
+// its last scale-down took effect) would be "scaled down" to a larger size.
+// The ReplicaSets before it are scaled all the same, and the sync goes on
+// as if nothing had been scaled down (reconcileOldReplicaSets returns
+// false on the error). This is what keeps a stale availableReplicas from
+// scaling old ReplicaSets down twice.
+func UnhealthyScaleDown(olds []*appsv1.ReplicaSet, maxCleanup int32) (sizes []int32, total int32, ok bool) {
 	sort.Slice(olds, func(i, j int) bool { return olderRS(olds[i], olds[j]) })
-	sizes := make([]int32, len(olds))
-	var total int32
+	sizes = make([]int32, len(olds))
 	for i, rs := range olds {
 		sizes[i] = replicas(rs.Spec.Replicas)
-		if total >= maxCleanup || sizes[i] == 0 || sizes[i] == rs.Status.AvailableReplicas {
+	}
+	for i, rs := range olds {
+		if total >= maxCleanup {
+			break
+		}
+		if sizes[i] == 0 || sizes[i] == rs.Status.AvailableReplicas {
 			continue
 		}
 		n := min(maxCleanup-total, sizes[i]-rs.Status.AvailableReplicas)
-		if n <= 0 {
-			// spec < available (status lagging a scale-down): the real
-			// controller errors out of the sync here.
-			continue
+		if n < 0 {
+			return sizes, total, false
 		}
 		sizes[i] -= n
 		total += n
 	}
-	return sizes, total
+	return sizes, total, true
 }
 
-func (c *Controller) cleanupUnhealthyReplicas(olds []*appsv1.ReplicaSet, d *appsv1.Deployment, maxCleanup int32) ([]*appsv1.ReplicaSet, int32) {
+func (c *Controller) cleanupUnhealthyReplicas(olds []*appsv1.ReplicaSet, d *appsv1.Deployment, maxCleanup int32) ([]*appsv1.ReplicaSet, int32, bool) {
 	olds = append([]*appsv1.ReplicaSet(nil), olds...)
-	sizes, total := UnhealthyScaleDown(olds, maxCleanup)
+	sizes, total, ok := UnhealthyScaleDown(olds, maxCleanup)
 	for i, rs := range olds {
 		if sizes[i] != replicas(rs.Spec.Replicas) {
 			_, olds[i] = c.scaleReplicaSetAndRecordEvent(rs, sizes[i], d)
 		}
 	}
-	return olds, total
+	return olds, total, ok
 }
 
 // AvailableScaleDown is the plan of rolling.go

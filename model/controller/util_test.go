@@ -148,7 +148,7 @@ func TestScaleDownArithmetic(t *testing.T) {
 		if got <= 0 {
 			continue
 		}
-		sizes, _ := UnhealthyScaleDown(olds, got)
+		sizes, _, _ := UnhealthyScaleDown(olds, got)
 		if diff := cmp.Diff(tc.wantUnhealthy, sizes); diff != "" {
 			t.Errorf("%s: cleanupUnhealthyReplicas (-want +got):\n%s", tc.name, diff)
 		}
@@ -160,6 +160,16 @@ func TestScaleDownArithmetic(t *testing.T) {
 		if diff := cmp.Diff(tc.wantAfterUnhealthy, sizes); diff != "" {
 			t.Errorf("%s: scaleDownOldReplicaSetsForRollingUpdate (-want +got):\n%s", tc.name, diff)
 		}
+	}
+}
+
+// TestUnhealthyScaleDownStaleStatus pins the error path of
+// cleanupUnhealthyReplicas: spec below available stops the scale-down.
+func TestUnhealthyScaleDownStaleStatus(t *testing.T) {
+	olds := []*appsv1.ReplicaSet{rs("a", 2, 1, 0), rs("b", 2, 3, 1), rs("c", 2, 0, 2)}
+	sizes, total, ok := UnhealthyScaleDown(olds, 3)
+	if diff := cmp.Diff([]int32{1, 2, 2}, sizes); diff != "" || total != 1 || ok {
+		t.Errorf("sizes (-want +got):\n%s total %d ok %v, want 1 false", diff, total, ok)
 	}
 }
 
