@@ -48,18 +48,17 @@ func (c *Controller) deploymentForRS(rs *appsv1.ReplicaSet) *appsv1.Deployment {
 }
 
 // deploymentEvent is addDeployment/updateDeployment/deleteDeployment.
-func (c *Controller) deploymentEvent(ev _event, d, _ *appsv1.Deployment) {
+func (c *Controller) deploymentEvent(ev store.EventType, d, _ *appsv1.Deployment) {
 	if ev == store.Deleted {
 		delete(c.rollout, store.Key(d))
 	}
 	c.dQueue.Add(store.Key(d))
 }
 
-type _event = store.EventType
 
 // rsEventForDeployment is addReplicaSet/updateReplicaSet/deleteReplicaSet:
 // queue the owning Deployment.
-func (c *Controller) rsEventForDeployment(_ _event, rs, _ *appsv1.ReplicaSet) {
+func (c *Controller) rsEventForDeployment(_ store.EventType, rs, _ *appsv1.ReplicaSet) {
 	if d := c.deploymentForRS(rs); d != nil {
 		c.dQueue.Add(store.Key(d))
 	}
@@ -67,7 +66,7 @@ func (c *Controller) rsEventForDeployment(_ _event, rs, _ *appsv1.ReplicaSet) {
 
 // podEventForDeployment is deletePod: the Deployment controller watches pods
 // only to start a Recreate rollout once no old pod is left.
-func (c *Controller) podEventForDeployment(ev _event, pod, _ *corev1.Pod) {
+func (c *Controller) podEventForDeployment(ev store.EventType, pod, _ *corev1.Pod) {
 	if ev != store.Deleted {
 		return
 	}
