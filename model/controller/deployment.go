@@ -55,7 +55,6 @@ func (c *Controller) deploymentEvent(ev store.EventType, d, _ *appsv1.Deployment
 	c.dQueue.Add(store.Key(d))
 }
 
-
 // rsEventForDeployment is addReplicaSet/updateReplicaSet/deleteReplicaSet:
 // queue the owning Deployment.
 func (c *Controller) rsEventForDeployment(_ store.EventType, rs, _ *appsv1.ReplicaSet) {
