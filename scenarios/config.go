@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/probesim/probesim/internal/ynode"
@@ -157,11 +158,13 @@ func (s *Scenario) clusterAction(i int, a Action) (cluster.Action, error) {
 	}
 	switch {
 	case a.Apply != nil:
-		pod, ok := a.Apply.Object.(*corev1.Pod)
-		if !ok {
-			return ca, &unsupported{a.Pos.errorf(s.File, "action apply of a %s is %v (only new Pods can be applied)", a.Apply.Kind, ErrUnsupported)}
+		obj, raw := a.Apply.Object, a.Apply.Raw
+		switch obj.(type) {
+		case *corev1.Pod, *appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Service:
+		default:
+			return ca, &unsupported{a.Pos.errorf(s.File, "action apply of a %s is %v", a.Apply.Kind, ErrUnsupported)}
 		}
-		ca.Do = func(c *cluster.Cluster) error { return c.CreatePod(pod.DeepCopy()) }
+		ca.Do = func(c *cluster.Cluster) error { return c.ApplyPatch(obj, raw) }
 	case a.Delete != nil && a.Delete.Pods != nil:
 		t, grace := *a.Delete.Pods, a.Delete.GracePeriod
 		ca.Do = func(c *cluster.Cluster) error {

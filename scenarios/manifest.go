@@ -148,6 +148,7 @@ func decodeObject(m *Manifest) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("converting to JSON: %w", err)
 	}
+	m.Raw = data
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(obj); err != nil {

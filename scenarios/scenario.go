@@ -102,6 +102,9 @@ type Manifest struct {
 	// Object is the decoded object (*corev1.Pod, *appsv1.Deployment, ...),
 	// nil if the kind cannot be decoded by this build.
 	Object any
+	// Raw is the document as JSON, exactly as written (no defaults): what
+	// an apply action merges into an existing object.
+	Raw []byte
 }
 
 // Ref returns "Kind/name".

@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/probesim/probesim/model/app"
+	"github.com/probesim/probesim/model/controller"
 	"github.com/probesim/probesim/model/events"
 	"github.com/probesim/probesim/model/kubelet"
 	"github.com/probesim/probesim/model/record"
@@ -119,6 +120,10 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 		c.kubelets = append(c.kubelets, k)
 	}
 	c.store.Pods.Watch(bindLatency, c.bind)
+	controller.New(controller.Config{
+		Engine: e, Store: c.store, Log: log, Events: c.events,
+		Options: controller.OptionsFor(cfg.Profile),
+	}).Start()
 	for i, o := range cfg.Objects {
 		if err := c.create(o); err != nil {
 			return nil, fmt.Errorf("objects[%d]: %w", i, err)
