@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/probesim/probesim/internal/ynode"
 )
@@ -158,11 +159,47 @@ func decodeObject(m *Manifest) (any, error) {
 	case *corev1.Pod:
 		defaultPodSpec(&o.Spec)
 	case *appsv1.Deployment:
+		defaultDeployment(&o.Spec)
 		defaultPodSpec(&o.Spec.Template.Spec)
 	case *appsv1.ReplicaSet:
 		defaultPodSpec(&o.Spec.Template.Spec)
 	}
 	return obj, nil
+}
+
+// defaultDeployment applies SetDefaults_Deployment (pkg/apis/apps/v1
+// defaults.go): one replica, RollingUpdate with 25% surge and 25%
+// unavailable, 10 revisions of history, a 600 s progress deadline.
+func defaultDeployment(s *appsv1.DeploymentSpec) {
+	if s.Replicas == nil {
+		one := int32(1)
+		s.Replicas = &one
+	}
+	if s.Strategy.Type == "" {
+		s.Strategy.Type = appsv1.RollingUpdateDeploymentStrategyType
+	}
+	if s.Strategy.Type == appsv1.RollingUpdateDeploymentStrategyType {
+		if s.Strategy.RollingUpdate == nil {
+			s.Strategy.RollingUpdate = &appsv1.RollingUpdateDeployment{}
+		}
+		quarter := intstr.FromString("25%")
+		if s.Strategy.RollingUpdate.MaxUnavailable == nil {
+			u := quarter
+			s.Strategy.RollingUpdate.MaxUnavailable = &u
+		}
+		if s.Strategy.RollingUpdate.MaxSurge == nil {
+			m := quarter
+			s.Strategy.RollingUpdate.MaxSurge = &m
+		}
+	}
+	if s.RevisionHistoryLimit == nil {
+		ten := int32(10)
+		s.RevisionHistoryLimit = &ten
+	}
+	if s.ProgressDeadlineSeconds == nil {
+		d := int32(600)
+		s.ProgressDeadlineSeconds = &d
+	}
 }
 
 // defaultPodSpec applies the API server's defaults (pkg/apis/core/v1
