@@ -181,32 +181,16 @@ func podPhase(policy corev1.RestartPolicy, statuses []corev1.ContainerStatus) co
 	return corev1.PodPending
 }
 
-// conditions builds Initialized, ContainersReady and Ready
-// (pkg/kubelet/status/generate.go), keeping PodScheduled from the API and each
-// condition's lastTransitionTime while its status stays the same.
+// conditions builds Initialized, ContainersReady and Ready as
+// pkg/kubelet/status/generate.go does, keeping PodScheduled from the API and
+// each condition's lastTransitionTime while its status stays the same.
 func (ps *podState) conditions(st corev1.PodStatus) []corev1.PodCondition {
 	now := store.WallSeconds(ps.k.e.Now())
-	var unready []string
-	for _, cs := range st.ContainerStatuses {
-		if !cs.Ready {
-			unready = append(unready, cs.Name)
-		}
-	}
-	terminal := st.Phase == corev1.PodSucceeded || st.Phase == corev1.PodFailed
-	ready := corev1.PodCondition{Type: corev1.ContainersReady, Status: corev1.ConditionTrue}
-	switch {
-	case terminal:
-		ready.Status, ready.Reason = corev1.ConditionFalse, "PodCompleted"
-	case len(unready) > 0:
-		ready.Status, ready.Reason = corev1.ConditionFalse, "ContainersNotReady"
-		ready.Message = fmt.Sprintf("containers with unready status: [%s]", strings.Join(unready, " "))
-	}
-	podReady := ready
-	podReady.Type = corev1.PodReady
+	ready := containersReady(ps.pod, &st)
 	conds := []corev1.PodCondition{
 		{Type: corev1.PodInitialized, Status: corev1.ConditionTrue},
 		ready,
-		podReady,
+		podReady(ps.pod, ready, st.Phase),
 	}
 	for _, c := range ps.pod.Status.Conditions {
 		if c.Type == corev1.PodScheduled {
@@ -222,6 +206,85 @@ func (ps *podState) conditions(st corev1.PodStatus) []corev1.PodCondition {
 		}
 	}
 	return conds
+}
+
+// Condition reasons of generate.go.
+const (
+	reasonContainersNotReady     = "ContainersNotReady"
+	reasonReadinessGatesNotReady = "ReadinessGatesNotReady"
+	reasonPodCompleted           = "PodCompleted"
+	reasonPodFailed              = "PodFailed"
+)
+
+// containersReady is GenerateContainersReadyCondition: False with the
+// unknown and unready containers named, or PodCompleted / PodFailed for a
+// terminal pod.
+func containersReady(pod *corev1.Pod, st *corev1.PodStatus) corev1.PodCondition {
+	c := corev1.PodCondition{Type: corev1.ContainersReady, Status: corev1.ConditionFalse}
+	var unknown, unready []string
+	for _, spec := range pod.Spec.Containers {
+		found := false
+		for i := range st.ContainerStatuses {
+			if cs := &st.ContainerStatuses[i]; cs.Name == spec.Name {
+				found = true
+				if !cs.Ready {
+					unready = append(unready, spec.Name)
+				}
+			}
+		}
+		if !found {
+			unknown = append(unknown, spec.Name)
+		}
+	}
+	switch {
+	case st.Phase == corev1.PodSucceeded && len(unknown) == 0:
+		c.Reason = reasonPodCompleted
+		return c
+	case st.Phase == corev1.PodFailed:
+		c.Reason = reasonPodFailed
+		return c
+	}
+	var msgs []string
+	if len(unknown) > 0 {
+		msgs = append(msgs, fmt.Sprintf("containers with unknown status: %s", unknown))
+	}
+	if len(unready) > 0 {
+		msgs = append(msgs, fmt.Sprintf("containers with unready status: %s", unready))
+	}
+	if len(msgs) > 0 {
+		c.Reason, c.Message = reasonContainersNotReady, strings.Join(msgs, ", ")
+		return c
+	}
+	c.Status = corev1.ConditionTrue
+	return c
+}
+
+// podReady is GeneratePodReadyCondition: ContainersReady, then every
+// readiness gate's condition True.
+func podReady(pod *corev1.Pod, containers corev1.PodCondition, phase corev1.PodPhase) corev1.PodCondition {
+	c := corev1.PodCondition{Type: corev1.PodReady, Status: containers.Status, Reason: containers.Reason, Message: containers.Message}
+	if containers.Status != corev1.ConditionTrue {
+		return c
+	}
+	var msgs []string
+	for _, g := range pod.Spec.ReadinessGates {
+		var cond *corev1.PodCondition
+		for i := range pod.Status.Conditions {
+			if pod.Status.Conditions[i].Type == g.ConditionType {
+				cond = &pod.Status.Conditions[i]
+			}
+		}
+		switch {
+		case cond == nil:
+			msgs = append(msgs, fmt.Sprintf("corresponding condition of pod readiness gate %q does not exist.", string(g.ConditionType)))
+		case cond.Status != corev1.ConditionTrue:
+			msgs = append(msgs, fmt.Sprintf("the status of pod readiness gate %q is not \"True\", but %v", string(g.ConditionType), cond.Status))
+		}
+	}
+	if len(msgs) > 0 {
+		c.Status, c.Reason, c.Message = corev1.ConditionFalse, reasonReadinessGatesNotReady, strings.Join(msgs, ", ")
+	}
+	return c
 }
 
 // setStatus is the status manager's SetPodStatus: a changed status is written
