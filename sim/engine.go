@@ -42,6 +42,8 @@ type Engine struct {
 	free  []int32
 	stale int // queue entries whose event was cancelled
 
+	compactions int // for tests: how often compact ran
+
 	seq       uint64
 	fired     uint64
 	cancelled uint64
@@ -51,6 +53,7 @@ type Engine struct {
 
 	stopped   bool
 	onAdvance func(next Time)
+	announced Time // the advance onAdvance last agreed to, or now if none is outstanding
 	streams   map[string]*rand.Rand
 }
 
@@ -145,11 +148,17 @@ func (e *Engine) Stopped() bool { return e.stopped }
 // OnAdvance sets a function called each time the clock is about to move
 // forward to the time of the next event, before that event fires. It is the
 // hook for wall-clock pacing, progress reports and interruption; it may call
-// Stop, in which case the clock does not move. A nil fn removes the hook.
-func (e *Engine) OnAdvance(fn func(next Time)) { e.onAdvance = fn }
+// Stop, in which case the clock does not move and the next run calls it
+// again for the same advance. It may also schedule and cancel events: if it
+// schedules one before next, that event fires first, after its own call of
+// fn. A nil fn removes the hook.
+func (e *Engine) OnAdvance(fn func(next Time)) { e.onAdvance, e.announced = fn, e.now }
 
 // Step fires the next event, if there is one, and reports whether it did.
+// It is a run of one event: Stopped afterwards reports whether that event's
+// handler, or OnAdvance, called Stop.
 func (e *Engine) Step() bool {
+	e.stopped = false
 	return e.step(Never)
 }
 
@@ -167,11 +176,13 @@ func (e *Engine) step(limit Time) bool {
 			return false
 		}
 		if top.at > e.now {
-			if e.onAdvance != nil {
-				e.onAdvance(top.at)
-				if e.stopped {
+			if e.onAdvance != nil && e.announced != top.at {
+				if !e.announce(top.at) {
 					return false
 				}
+				// The hook may have scheduled or cancelled events, which
+				// moves or frees the entry top points to: look again.
+				continue
 			}
 			e.now = top.at
 		}
@@ -190,19 +201,35 @@ func (e *Engine) step(limit Time) bool {
 	return false
 }
 
+// announce calls the OnAdvance hook for an advance to next and reports
+// whether the run may go on. A vetoed advance is forgotten, so that the next
+// run asks again.
+func (e *Engine) announce(next Time) bool {
+	e.announced = next
+	e.onAdvance(next)
+	if e.stopped {
+		e.announced = e.now
+		return false
+	}
+	return true
+}
+
 // RunUntil fires every event due at or before t, in order, then sets the
 // clock to t. It returns early, with the clock at the last event fired, if a
-// handler calls Stop.
+// handler or OnAdvance calls Stop.
 func (e *Engine) RunUntil(t Time) {
 	e.stopped = false
 	for !e.stopped && e.step(t) {
 	}
-	if !e.stopped && t > e.now {
-		if e.onAdvance != nil {
-			e.onAdvance(t)
-			if e.stopped {
+	for !e.stopped && t > e.now {
+		if e.onAdvance != nil && e.announced != t {
+			if !e.announce(t) {
 				return
 			}
+			// Events the hook scheduled before t are due in this run.
+			for !e.stopped && e.step(t) {
+			}
+			continue
 		}
 		e.now = t
 	}
@@ -310,6 +337,7 @@ func (e *Engine) compact() {
 	}
 	e.queue = q
 	e.stale = 0
+	e.compactions++
 	for i := len(q)/2 - 1; i >= 0; i-- {
 		e.siftDown(i, q[i])
 	}
