@@ -96,11 +96,16 @@ func (e *Engine) NewTicker(d Duration, k Kind, fn func()) *Ticker {
 func (t *Ticker) tick() {
 	t.next = t.next.Add(t.period)
 	t.h = t.e.At(t.next, t.kind, t.onTick)
-	if t.busy || t.e.Pending(t.dh) {
+	switch {
+	case t.e.Pending(t.dh):
+		// The kept tick is on its way to the reader: the channel is full
+		// and this tick is dropped. Keeping it would hand the reader a
+		// stale tick the next time it is busy.
+	case t.busy:
 		t.kept = true
-		return
+	default:
+		t.fn()
 	}
-	t.fn()
 }
 
 // Reset stops the ticker and restarts it with period d: the next tick comes d
