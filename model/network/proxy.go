@@ -72,6 +72,8 @@ type dataPlane struct {
 	refilled sim.Time
 
 	dirty []*serviceState
+
+	onSync func(sim.Time) // for tests
 }
 
 func newDataPlane(n *Network) *dataPlane {
@@ -148,6 +150,9 @@ func (d *dataPlane) fire() {
 		d.credit -= d.min
 	}
 	d.lastRun, d.ran = now, true
+	if d.onSync != nil {
+		d.onSync(now)
+	}
 	d.sync()
 }
 
