@@ -180,13 +180,13 @@ func (t *target) closeSecond() {
 			break
 		}
 	}
-	if pending || t.active(t.base) || t.startsLater(now) {
+	if pending || t.active(t.base) || t.startsLater() {
 		t.timer.ResetAt(sim.Time(t.base+1) * sim.Time(time.Second))
 	}
 }
 
 // startsLater reports whether a generator has yet to send.
-func (t *target) startsLater(now sim.Time) bool {
+func (t *target) startsLater() bool {
 	for _, g := range t.gens {
 		if g.timer.Active() {
 			return true
@@ -235,14 +235,14 @@ func histIndex(v sim.Duration) int {
 	return 128 + (shift-1)*64 + int(uint64(v)>>uint(shift)) - 64
 }
 
-// histLow is the smallest value of a bucket.
-func histLow(i int) sim.Duration {
+// histHigh is the largest value of a bucket.
+func histHigh(i int) sim.Duration {
 	if i < 128 {
 		return sim.Duration(i)
 	}
 	shift := (i-128)/64 + 1
 	mant := (i-128)%64 + 64
-	return sim.Duration(mant) << uint(shift)
+	return sim.Duration(mant+1)<<uint(shift) - 1
 }
 
 func (h *histogram) add(v sim.Duration) {
@@ -254,8 +254,9 @@ func (h *histogram) add(v sim.Duration) {
 	h.n++
 }
 
-// quantile returns the nearest-rank percentile p (0-100), as the low edge
-// of its bucket.
+// quantile returns the nearest-rank percentile p (0-100), as the largest
+// value of its bucket (HDR histograms' highest equivalent value), so that a
+// percentile is never reported below the true one.
 func (h *histogram) quantile(p int) sim.Duration {
 	if h.n == 0 {
 		return 0
@@ -266,10 +267,10 @@ func (h *histogram) quantile(p int) sim.Duration {
 	for i, c := range h.counts {
 		acc += c
 		if acc >= want {
-			return histLow(i)
+			return histHigh(i)
 		}
 	}
-	return histLow(len(h.counts) - 1)
+	return histHigh(len(h.counts) - 1)
 }
 
 // Summary is a traffic target's totals over the run, for expectations.

@@ -321,6 +321,7 @@ func (n *Network) routerTry(a *attempt, srv *server) {
 	var failedAt sim.Time
 	switch o {
 	case Answered:
+		srv.inFlight(now) // forget ended requests, so the list stays short
 		srv.ends = append(srv.ends, at)
 		if at.Sub(now) >= haproxyServerTimeout {
 			n.finish(a, Answered, 504, now.Add(haproxyServerTimeout))
