@@ -30,6 +30,9 @@ func decode(t testing.TB, src string) Object {
 
 // texts returns the errors' texts.
 func texts(errs field.ErrorList) []string {
+	if len(errs) == 0 {
+		return nil
+	}
 	out := make([]string, len(errs))
 	for i, e := range errs {
 		out[i] = e.Error()

@@ -27,6 +27,14 @@ import (
 // The API server fills in the request's namespace before validating; an
 // object with none is validated as if it were in "default".
 func Validate(obj Object) field.ErrorList {
+	if errs := validate(obj); len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// validate dispatches on obj's type.
+func validate(obj Object) field.ErrorList {
 	switch o := obj.(type) {
 	case *corev1.Pod:
 		if o != nil {
