@@ -7,6 +7,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/probesim/probesim/model/api"
 )
 
 func testPod(ready, terminating bool) *corev1.Pod {
@@ -163,5 +165,16 @@ func TestParseRate(t *testing.T) {
 		if (err != nil) != tc.fail || !tc.fail && (n != tc.n || per.String() != tc.per) {
 			t.Errorf("ParseRate(%q) = %d, %v, %v", tc.in, n, per, err)
 		}
+	}
+}
+
+func TestRouteFrom(t *testing.T) {
+	r := &api.Route{}
+	r.Namespace, r.Name = "shop", "web"
+	r.Spec.To.Name = "web-svc"
+	r.Spec.Port = &api.RoutePort{TargetPort: intstr.FromString("http")}
+	want := Route{Namespace: "shop", Name: "web", Service: "web-svc", TargetPort: intstr.FromString("http")}
+	if diff := cmp.Diff(want, RouteFrom(r)); diff != "" {
+		t.Errorf("RouteFrom (-want +got):\n%s", diff)
 	}
 }

@@ -7,13 +7,13 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/probesim/probesim/model/api"
 	"github.com/probesim/probesim/model/version"
 	"github.com/probesim/probesim/sim"
 )
 
-// Route is an OpenShift Route as the router uses it. package api has no
-// Route type yet, so the model takes this minimal one, with the field names
-// `oc` writes: spec.to.name and spec.port.targetPort.
+// Route is an OpenShift Route as the router uses it: the fields of
+// api.Route that decide where requests go (see RouteFrom).
 type Route struct {
 	Namespace string // default "default"
 	Name      string
@@ -288,4 +288,16 @@ func indexOf(list []*server, s *server) int {
 		}
 	}
 	return 0
+}
+
+// RouteFrom takes a decoded route.openshift.io/v1 Route: its namespace and
+// name, its primary backend (spec.to) and spec.port.targetPort. Alternate
+// backends, weights, hosts, paths and TLS do not change what the model
+// routes and are ignored.
+func RouteFrom(r *api.Route) Route {
+	rt := Route{Namespace: r.Namespace, Name: r.Name, Service: r.Spec.To.Name}
+	if r.Spec.Port != nil {
+		rt.TargetPort = r.Spec.Port.TargetPort
+	}
+	return rt
 }
