@@ -131,7 +131,7 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 		cfg.Actions = append(cfg.Actions, ca)
 	}
 	for _, t := range s.Traffic {
-		bad(t.Pos, "traffic to %s is %v", t.Target, ErrUnsupported)
+		cfg.Traffic = append(cfg.Traffic, t.network())
 	}
 	if len(errs) > 0 {
 		return cluster.Config{}, errors.Join(errs...)

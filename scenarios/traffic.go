@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -8,6 +9,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/probesim/probesim/internal/ynode"
+	"github.com/probesim/probesim/model/network"
+	"github.com/probesim/probesim/sim"
 )
 
 // Traffic is one source of requests to a Service or Route.
@@ -97,4 +100,30 @@ func rate(d *ynode.Decoder, n *yaml.Node, p ynode.Path) float64 {
 	}
 	d.Errorf(n, p, "expected a positive rate like 20/s, 300/m or 2/h, got %s", ynode.Describe(n))
 	return 0
+}
+
+// network converts a traffic entry into the network's generator. A rate
+// with a fraction is sent as a whole number of requests per whole number of
+// seconds (0.5/s as 1 per 2 s).
+func (t Traffic) network() network.Traffic {
+	n, per := 0, 1
+	for per = 1; per <= 1000; per++ {
+		x := t.Rate * float64(per)
+		if math.Abs(x-math.Round(x)) < 1e-9 {
+			break
+		}
+	}
+	per = min(per, 1000)
+	n = int(math.Round(t.Rate * float64(per)))
+	arrival := network.Constant
+	if t.Arrival == "poisson" {
+		arrival = network.Poisson
+	}
+	return network.Traffic{
+		Target: strings.ToLower(t.Target.Kind) + "/" + t.Target.Name,
+		Rate:   n, Per: sim.Duration(per) * time.Second,
+		Arrival: arrival,
+		From:    sim.Time(t.From), Until: sim.Time(t.Until),
+		Timeout: t.Timeout, Path: t.Path, Method: "GET",
+	}
 }

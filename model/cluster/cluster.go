@@ -14,10 +14,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/probesim/probesim/model/api"
 	"github.com/probesim/probesim/model/app"
 	"github.com/probesim/probesim/model/controller"
 	"github.com/probesim/probesim/model/events"
 	"github.com/probesim/probesim/model/kubelet"
+	"github.com/probesim/probesim/model/network"
 	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/model/store"
 	"github.com/probesim/probesim/model/version"
@@ -59,6 +61,11 @@ type Config struct {
 	// MaxContainerRestartPeriod is every node's kubelet setting
 	// crashLoopBackOff.maxContainerRestartPeriod; 0 leaves it unset.
 	MaxContainerRestartPeriod sim.Duration
+	// Network tunes the service network (proxy mode, recording of every
+	// request); the zero value is the release's defaults.
+	Network network.Options
+	// Traffic are the request generators, started with the run.
+	Traffic []network.Traffic
 }
 
 // Cluster is one simulated cluster on its own engine.
@@ -69,6 +76,7 @@ type Cluster struct {
 	store     *store.Store
 	events    *events.Recorder
 	kubelets  []*kubelet.Kubelet
+	network   *network.Network
 	bound     int
 	actionErr error
 }
@@ -122,8 +130,15 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 	c.store.Pods.Watch(bindLatency, c.bind)
 	controller.New(controller.Config{
 		Engine: e, Store: c.store, Log: log, Events: c.events,
-		Options: controller.OptionsFor(cfg.Profile),
+		Options:         controller.OptionsFor(cfg.Profile),
+		PodTemplateHash: api.PodTemplateHash,
 	}).Start()
+	c.network = c.startNetwork(cfg.Network)
+	for i, t := range cfg.Traffic {
+		if err := c.network.AddTraffic(t); err != nil {
+			return nil, fmt.Errorf("traffic[%d]: %w", i, err)
+		}
+	}
 	for i, o := range cfg.Objects {
 		if err := c.create(o); err != nil {
 			return nil, fmt.Errorf("objects[%d]: %w", i, err)
@@ -148,6 +163,10 @@ func (c *Cluster) create(o any) error {
 		return c.CreatePod(o.DeepCopy())
 	case *appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Service:
 		return c.Apply(o)
+	case *api.Route:
+		c.network.AddRoute(network.RouteFrom(o))
+		c.log.Add(c.engine.Now(), record.KindObject, &record.Object{Header: record.Header{Object: "Route/" + o.Name}, Action: "created"})
+		return nil
 	default:
 		return fmt.Errorf("%T is not supported by the model yet", o)
 	}
@@ -297,6 +316,10 @@ func (c *Cluster) Kubelet(node string) *kubelet.Kubelet {
 	}
 	return nil
 }
+
+// Network returns the cluster's service network: endpoints, data plane,
+// traffic and its results.
+func (c *Cluster) Network() *network.Network { return c.network }
 
 // Engine returns the cluster's kernel, for pacing, interruption and stats.
 func (c *Cluster) Engine() *sim.Engine { return c.engine }
