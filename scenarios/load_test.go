@@ -91,8 +91,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad p99", head + "expect: [{always: true, traffic: service/web, p99: '< fast'}]\n", nil, []string{`s.yaml:4:52: expect[0].p99: expected a comparison like "< 200ms", got "< fast": invalid duration`}},
 		{"manifest without kind", head + "---\napiVersion: v1\nmetadata: {name: x}\n", nil, []string{"s.yaml:5:1: documents[1]: missing kind: expected a Kubernetes manifest (Pod, Deployment, ReplicaSet, Service, DeploymentConfig, Route)"}},
 		{"manifest without name", head + "---\napiVersion: v1\nkind: Pod\nmetadata: {}\n", nil, []string{"s.yaml:7:11: documents[1].metadata: missing name"}},
-		{"unknown manifest kind", head + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", nil, []string{"s.yaml:5:1: documents[1]: ConfigMap/x: kind ConfigMap is not one the simulator models: expected Pod, Deployment, ReplicaSet, Service, DeploymentConfig or Route"}},
-		{"manifest unknown field", head + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containerz: []}\n", nil, []string{`s.yaml:5:1: documents[1]: Pod/x: unknown field "containerz"`}},
+		{"unknown manifest kind", head + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", nil, []string{`s.yaml:6:7: ConfigMap/x kind: unsupported kind "ConfigMap": the simulator models Deployment, DeploymentConfig, Pod, ReplicaSet, ReplicationController, Route or Service`}},
+		{"manifest unknown field", head + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containerz: []}\n", nil, []string{`s.yaml:8:8: Pod/x spec: unknown field "containerz"; did you mean "containers"?`}},
 		{"duplicate manifest", head + pod + pod, nil, []string{"s.yaml:13:1: documents[2]: Pod/web is defined twice (first in documents[1])"}},
 		{"manifest not a mapping", head + "---\n- a\n", nil, []string{"s.yaml:5:1: documents[1]: expected a mapping, got a list"}},
 		{"errors all at once, in file order", head + "seed: x\nduration: 1\nzzz: 1\n", nil, []string{
@@ -257,7 +257,9 @@ apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
 spec:
+  selector: {matchLabels: {app: web}}
   template:
+    metadata: {labels: {app: web}}
     spec:
       containers:
       - name: web

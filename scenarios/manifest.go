@@ -1,17 +1,14 @@
 package scenarios
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/probesim/probesim/internal/ynode"
+	"github.com/probesim/probesim/model/api"
 )
 
 // decodeManifest reads the identity of a Kubernetes or OpenShift document
@@ -71,9 +68,35 @@ func readManifest(d *ynode.Decoder, root *yaml.Node, p ynode.Path, patch bool) (
 	if len(d.Errors()) > before {
 		return nil, false
 	}
-	obj, err := decodeObject(m)
-	if err != nil {
+	var generic any
+	if err := root.Decode(&generic); err != nil {
 		d.Errorf(root, p, "%s: %v", m.Ref(), err)
+		return nil, false
+	}
+	raw, err := json.Marshal(jsonable(generic))
+	if err != nil {
+		d.Errorf(root, p, "%s: converting to JSON: %v", m.Ref(), err)
+		return nil, false
+	}
+	m.Raw = raw
+	// A document is what the API server would store: decoded strictly,
+	// defaulted and validated. An apply action's body is a patch: decoded
+	// strictly, but neither defaulted nor validated until it is merged.
+	load := api.Load
+	if patch {
+		load = api.Decode
+		if v, ok := api.APIVersion(m.Kind); ok && m.APIVersion == "" {
+			// A patch may leave apiVersion out; decode it as the kind's
+			// current version.
+			root = withAPIVersion(root, v)
+		}
+	}
+	obj, err := load(root)
+	if err != nil {
+		for _, e := range ynode.AsList(err) {
+			e.Path = ynode.Path(strings.TrimSpace(m.Ref() + " " + string(e.Path)))
+			d.Add(ynode.ErrorList{e})
+		}
 		return nil, false
 	}
 	m.Object = obj
@@ -118,142 +141,14 @@ func nestedLabels(n *yaml.Node, keys ...string) map[string]string {
 	return out
 }
 
-// decodeObject decodes a manifest into its k8s.io/api type, rejecting
-// unknown fields. Kinds that have no type here yet (DeploymentConfig,
-// Route) are kept as nodes; Config reports them as unsupported.
-//
-// This is the stand-in for package model/api's decoder (strict, with
-// positions, defaulting and validation), which the loader will hand
-// manifests to once it exists.
-func decodeObject(m *Manifest) (any, error) {
-	var obj any
-	switch m.Kind {
-	case "Pod":
-		obj = &corev1.Pod{}
-	case "Deployment":
-		obj = &appsv1.Deployment{}
-	case "ReplicaSet":
-		obj = &appsv1.ReplicaSet{}
-	case "Service":
-		obj = &corev1.Service{}
-	case "DeploymentConfig", "Route":
-		return nil, nil
-	default:
-		return nil, fmt.Errorf("kind %s is not one the simulator models: expected Pod, Deployment, ReplicaSet, Service, DeploymentConfig or Route", m.Kind)
-	}
-	var generic any
-	if err := m.Node.Decode(&generic); err != nil {
-		return nil, err
-	}
-	data, err := json.Marshal(jsonable(generic))
-	if err != nil {
-		return nil, fmt.Errorf("converting to JSON: %w", err)
-	}
-	m.Raw = data
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(obj); err != nil {
-		return nil, fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	switch o := obj.(type) {
-	case *corev1.Pod:
-		defaultPodSpec(&o.Spec)
-	case *appsv1.Deployment:
-		defaultDeployment(&o.Spec)
-		defaultPodSpec(&o.Spec.Template.Spec)
-	case *appsv1.ReplicaSet:
-		defaultPodSpec(&o.Spec.Template.Spec)
-	}
-	return obj, nil
-}
-
-// defaultDeployment applies SetDefaults_Deployment (pkg/apis/apps/v1
-// defaults.go): one replica, RollingUpdate with 25% surge and 25%
-// unavailable, 10 revisions of history, a 600 s progress deadline.
-func defaultDeployment(s *appsv1.DeploymentSpec) {
-	if s.Replicas == nil {
-		one := int32(1)
-		s.Replicas = &one
-	}
-	if s.Strategy.Type == "" {
-		s.Strategy.Type = appsv1.RollingUpdateDeploymentStrategyType
-	}
-	if s.Strategy.Type == appsv1.RollingUpdateDeploymentStrategyType {
-		if s.Strategy.RollingUpdate == nil {
-			s.Strategy.RollingUpdate = &appsv1.RollingUpdateDeployment{}
-		}
-		quarter := intstr.FromString("25%")
-		if s.Strategy.RollingUpdate.MaxUnavailable == nil {
-			u := quarter
-			s.Strategy.RollingUpdate.MaxUnavailable = &u
-		}
-		if s.Strategy.RollingUpdate.MaxSurge == nil {
-			m := quarter
-			s.Strategy.RollingUpdate.MaxSurge = &m
-		}
-	}
-	if s.RevisionHistoryLimit == nil {
-		ten := int32(10)
-		s.RevisionHistoryLimit = &ten
-	}
-	if s.ProgressDeadlineSeconds == nil {
-		d := int32(600)
-		s.ProgressDeadlineSeconds = &d
-	}
-}
-
-// defaultPodSpec applies the API server's defaults (pkg/apis/core/v1
-// defaults.go) to the fields the model reads, until model/api does it.
-func defaultPodSpec(s *corev1.PodSpec) {
-	if s.RestartPolicy == "" {
-		s.RestartPolicy = corev1.RestartPolicyAlways
-	}
-	if s.TerminationGracePeriodSeconds == nil {
-		g := int64(corev1.DefaultTerminationGracePeriodSeconds)
-		s.TerminationGracePeriodSeconds = &g
-	}
-	for _, list := range [][]corev1.Container{s.InitContainers, s.Containers} {
-		for i := range list {
-			c := &list[i]
-			for _, p := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
-				if p == nil {
-					continue
-				}
-				if p.TimeoutSeconds == 0 {
-					p.TimeoutSeconds = 1
-				}
-				if p.PeriodSeconds == 0 {
-					p.PeriodSeconds = 10
-				}
-				if p.SuccessThreshold == 0 {
-					p.SuccessThreshold = 1
-				}
-				if p.FailureThreshold == 0 {
-					p.FailureThreshold = 3
-				}
-				if g := p.HTTPGet; g != nil {
-					if g.Path == "" {
-						g.Path = "/"
-					}
-					if g.Scheme == "" {
-						g.Scheme = corev1.URISchemeHTTP
-					}
-				}
-			}
-			if c.TerminationMessagePath == "" {
-				c.TerminationMessagePath = corev1.TerminationMessagePathDefault
-			}
-			if c.TerminationMessagePolicy == "" {
-				c.TerminationMessagePolicy = corev1.TerminationMessageReadFile
-			}
-			if c.ImagePullPolicy == "" {
-				c.ImagePullPolicy = corev1.PullIfNotPresent
-				if !strings.Contains(c.Image, ":") || strings.HasSuffix(c.Image, ":latest") {
-					c.ImagePullPolicy = corev1.PullAlways
-				}
-			}
-		}
-	}
+// withAPIVersion returns a copy of mapping n with apiVersion v added.
+func withAPIVersion(n *yaml.Node, v string) *yaml.Node {
+	c := *ynode.Resolve(n)
+	c.Content = append([]*yaml.Node{
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "apiVersion", Line: c.Line, Column: c.Column},
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: v, Line: c.Line, Column: c.Column},
+	}, c.Content...)
+	return &c
 }
 
 // jsonable turns what yaml.v3 decodes into something encoding/json takes:

@@ -55,3 +55,13 @@ func kindList() string {
 	k := Kinds()
 	return strings.Join(k[:len(k)-1], ", ") + " or " + k[len(k)-1]
 }
+
+// APIVersion returns the canonical apiVersion of a supported kind, the one
+// `kubectl` and `oc` write today.
+func APIVersion(kind string) (string, bool) {
+	k, ok := kinds[kind]
+	if !ok {
+		return "", false
+	}
+	return k.versions[0], true
+}

@@ -7,6 +7,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
+
+	"github.com/probesim/probesim/model/api"
 )
 
 // ApplyPatch applies a manifest the way `kubectl apply` treats the fields
@@ -49,6 +51,11 @@ func (c *Cluster) ApplyPatch(obj any, raw []byte) error {
 			}
 			return c.Apply(&n)
 		}
+	}
+	// Nothing to merge into: the manifest is created, with the API
+	// server's defaults (an apply body is decoded undefaulted).
+	if o, ok := obj.(api.Object); ok {
+		api.Default(o)
 	}
 	return c.Apply(obj)
 }
