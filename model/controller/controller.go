@@ -1,6 +1,8 @@
 package controller
 
 import (
+	"github.com/probesim/probesim/model/api"
+
 	"math/rand/v2"
 	"time"
 
@@ -86,9 +88,7 @@ type Config struct {
 	// Options are the release's switches; see OptionsFor.
 	Options Options
 	// PodTemplateHash computes a Deployment's pod-template-hash
-	// (controller.ComputeHash). Nil uses a private stand-in whose values
-	// have the real form but not the real digits; the cluster should pass
-	// the one package api provides.
+	// (controller.ComputeHash); nil uses api.PodTemplateHash.
 	PodTemplateHash func(template *corev1.PodTemplateSpec, collisionCount *int32) string
 }
 
@@ -108,7 +108,7 @@ type Controller struct {
 // New returns the controllers of a cluster. Nothing happens until Start.
 func New(cfg Config) *Controller {
 	if cfg.PodTemplateHash == nil {
-		cfg.PodTemplateHash = podTemplateHash
+		cfg.PodTemplateHash = api.PodTemplateHash
 	}
 	c := &Controller{
 		cfg: cfg, e: cfg.Engine, s: cfg.Store,

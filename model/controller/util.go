@@ -1,6 +1,8 @@
 package controller
 
 import (
+	"github.com/probesim/probesim/model/api"
+
 	"strconv"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -32,22 +34,13 @@ const (
 // 1. A nil value counts as 0. Invalid values (validation rejects them) give
 // 0. It is a private equivalent of the function package api will provide.
 func ResolveFenceposts(maxSurge, maxUnavailable *intstr.IntOrString, desired int32) (surge, unavailable int32) {
-	zero := intstr.FromInt32(0)
-	s, err := intstr.GetScaledValueFromIntOrPercent(intstr.ValueOrDefault(maxSurge, zero), int(desired), true)
+	// Callers in deployment_util.go ignore the error of a malformed value
+	// (validation rejects those): both resolve to zero.
+	surge, unavailable, err := api.ResolveFenceposts(maxSurge, maxUnavailable, desired)
 	if err != nil {
-		s = 0
+		return 0, 0
 	}
-	u, err := intstr.GetScaledValueFromIntOrPercent(intstr.ValueOrDefault(maxUnavailable, zero), int(desired), false)
-	if err != nil {
-		u = 0
-	}
-	if s == 0 && u == 0 {
-		// "If both fenceposts resolve to zero, then we should set
-		// maxUnavailable to 1 on the theory that surge might not work due
-		// to quota."
-		u = 1
-	}
-	return int32(s), int32(u)
+	return surge, unavailable
 }
 
 func replicas(p *int32) int32 {
