@@ -33,7 +33,14 @@ type PodRow struct {
 // NotReady by its Ready condition; "Terminating" when a deletion timestamp
 // is set on a pod not yet in a terminal phase, and "Unknown" for a pod of a
 // lost node. Restartable init containers (sidecars) are not modelled.
-func Pod(pod *corev1.Pod) PodRow {
+//
+// minor is the Kubernetes release (1.minor) whose printer to follow; the
+// rules that changed are C3 and C4 of docs/fidelity.md: before 1.20 a
+// Completed pod with a running ready container reads Running whatever its
+// Ready condition; from 1.35 an error exit's reason replaces Completed
+// when no container runs ready; before 1.31 a terminal pod being deleted
+// reads Terminating too.
+func Pod(pod *corev1.Pod, minor int) PodRow {
 	restarts := int32(0)
 	totalContainers := len(pod.Spec.Containers)
 	readyContainers := 0
@@ -87,6 +94,7 @@ func Pod(pod *corev1.Pod) PodRow {
 		restarts = 0
 		lastRestart = metav1.Time{}
 		hasRunning := false
+		errorReason := ""
 		for i := len(pod.Status.ContainerStatuses) - 1; i >= 0; i-- {
 			c := &pod.Status.ContainerStatuses[i]
 			restarts += c.RestartCount
@@ -94,22 +102,32 @@ func Pod(pod *corev1.Pod) PodRow {
 			switch {
 			case c.State.Waiting != nil && c.State.Waiting.Reason != "":
 				reason = c.State.Waiting.Reason
-			case c.State.Terminated != nil && c.State.Terminated.Reason != "":
-				reason = c.State.Terminated.Reason
-			case c.State.Terminated != nil && c.State.Terminated.Signal != 0:
-				reason = fmt.Sprintf("Signal:%d", c.State.Terminated.Signal)
 			case c.State.Terminated != nil:
-				reason = fmt.Sprintf("ExitCode:%d", c.State.Terminated.ExitCode)
+				switch t := c.State.Terminated; {
+				case t.Reason != "":
+					reason = t.Reason
+				case t.Signal != 0:
+					reason = fmt.Sprintf("Signal:%d", t.Signal)
+				default:
+					reason = fmt.Sprintf("ExitCode:%d", t.ExitCode)
+				}
+				if c.State.Terminated.ExitCode != 0 {
+					errorReason = reason
+				}
 			case c.Ready && c.State.Running != nil:
 				hasRunning = true
 				readyContainers++
 			}
 		}
-		// Once a container runs, the pod is Running unless it completed.
-		if reason == "Completed" && hasRunning {
-			if hasPodReadyCondition(pod.Status.Conditions) {
+		// A Completed pod with a container still running ready is Running
+		// (or NotReady); from 1.35 an error exit speaks first.
+		if reason == "Completed" {
+			switch {
+			case hasRunning && (minor < 20 || hasPodReadyCondition(pod.Status.Conditions)):
 				reason = "Running"
-			} else {
+			case minor >= 35 && errorReason != "":
+				reason = errorReason
+			case hasRunning:
 				reason = "NotReady"
 			}
 		}
@@ -117,7 +135,7 @@ func Pod(pod *corev1.Pod) PodRow {
 
 	if pod.DeletionTimestamp != nil && pod.Status.Reason == NodeUnreachablePodReason {
 		reason = "Unknown"
-	} else if pod.DeletionTimestamp != nil && pod.Status.Phase != corev1.PodSucceeded && pod.Status.Phase != corev1.PodFailed {
+	} else if pod.DeletionTimestamp != nil && (minor < 31 || (pod.Status.Phase != corev1.PodSucceeded && pod.Status.Phase != corev1.PodFailed)) {
 		reason = "Terminating"
 	}
 

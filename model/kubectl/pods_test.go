@@ -71,8 +71,47 @@ func TestPodRow(t *testing.T) {
 		{"terminal pods are not Terminating", succeeded, PodRow{Ready: "0/1", Status: "Completed"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, Pod(tc.pod)); diff != "" {
+			if diff := cmp.Diff(tc.want, Pod(tc.pod, 36)); diff != "" {
 				t.Errorf("Pod() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestPodRowReleases pins the printer rules that changed (docs/fidelity.md
+// C3, C4).
+func TestPodRowReleases(t *testing.T) {
+	now := metav1.Now()
+	completed := corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed"}}
+	errored := corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: 2, Reason: "Error"}}
+	running := corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}
+	twoContainers := func(a, b corev1.ContainerState, bReady bool, podReady corev1.ConditionStatus) *corev1.Pod {
+		return &corev1.Pod{
+			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "a"}, {Name: "b"}}},
+			Status: corev1.PodStatus{Phase: corev1.PodRunning,
+				Conditions:        []corev1.PodCondition{{Type: corev1.PodReady, Status: podReady}},
+				ContainerStatuses: []corev1.ContainerStatus{{Name: "a", State: a}, {Name: "b", State: b, Ready: bReady}}},
+		}
+	}
+	terminal := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{DeletionTimestamp: &now},
+		Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: "a"}}},
+		Status: corev1.PodStatus{Phase: corev1.PodSucceeded, ContainerStatuses: []corev1.ContainerStatus{{Name: "a", State: completed}}}}
+	for _, tc := range []struct {
+		name  string
+		pod   *corev1.Pod
+		minor int
+		want  string
+	}{
+		{"1.11: Completed with a running ready container is Running, Ready or not", twoContainers(completed, running, true, corev1.ConditionFalse), 11, "Running"},
+		{"1.34: ... NotReady when the pod is not Ready", twoContainers(completed, running, true, corev1.ConditionFalse), 34, "NotReady"},
+		{"1.34: Completed with another container's error stays Completed", twoContainers(completed, errored, false, corev1.ConditionFalse), 34, "Completed"},
+		{"1.35: the error exit replaces Completed", twoContainers(completed, errored, false, corev1.ConditionFalse), 35, "Error"},
+		{"1.30: a deleted terminal pod reads Terminating", terminal, 30, "Terminating"},
+		{"1.31: a deleted terminal pod keeps its status", terminal, 31, "Completed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Pod(tc.pod, tc.minor).Status; got != tc.want {
+				t.Errorf("STATUS %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -308,7 +308,7 @@ func (ps *podState) setStatus(st corev1.PodStatus) {
 
 // record adds a PodStatus record if what the API shows has changed.
 func (ps *podState) record(pod *corev1.Pod) {
-	row := kubectl.Pod(pod)
+	row := kubectl.Pod(pod, ps.k.cfg.Profile.Minor)
 	r := record.PodStatus{
 		Header:     record.Header{Object: ps.object},
 		Phase:      string(pod.Status.Phase),
