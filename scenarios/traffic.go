@@ -29,12 +29,15 @@ type Traffic struct {
 	Timeout time.Duration
 	// Path is the HTTP path requested (default /).
 	Path string
+	// Retries is how many times the client retries a request that was
+	// refused, reset or timed out (default 0).
+	Retries int
 }
 
 func decodeTraffic(d *ynode.Decoder, n *yaml.Node, p ynode.Path) (Traffic, bool) {
 	t := Traffic{Pos: posOf(n, p), Arrival: "constant", Timeout: time.Second, Path: "/"}
 	before := len(d.Errors())
-	entries, ok := d.Fields(n, p, "target", "rate", "arrival", "from", "until", "timeout", "path")
+	entries, ok := d.Fields(n, p, "target", "rate", "arrival", "from", "until", "timeout", "path", "retries")
 	if !ok {
 		return t, false
 	}
@@ -62,6 +65,10 @@ func decodeTraffic(d *ynode.Decoder, n *yaml.Node, p ynode.Path) (Traffic, bool)
 			t.Until, _ = positiveDuration(d, e.Value, e.Path)
 		case "timeout":
 			t.Timeout, _ = positiveDuration(d, e.Value, e.Path)
+		case "retries":
+			if v, ok := d.IntRange(e.Value, e.Path, 0, 100); ok {
+				t.Retries = v
+			}
 		case "path":
 			if v, ok := d.String(e.Value, e.Path); ok {
 				if !strings.HasPrefix(v, "/") {
@@ -125,5 +132,6 @@ func (t Traffic) network() network.Traffic {
 		Arrival: arrival,
 		From:    sim.Time(t.From), Until: sim.Time(t.Until),
 		Timeout: t.Timeout, Path: t.Path, Method: "GET",
+		Retries: t.Retries,
 	}
 }

@@ -129,6 +129,7 @@ type runFlags struct {
 	release   string
 	quiet     bool
 	maxEvents uint64
+	requests  bool
 }
 
 func (f *runFlags) addCommon(cmd *cobra.Command) {
@@ -139,6 +140,7 @@ func (f *runFlags) addCommon(cmd *cobra.Command) {
 	fl.StringVar(&f.release, "release", "", "behaviour profile of the Kubernetes release, like 1.11 or 1.35 (default: the file's, else "+version.Default+")")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only results and errors")
 	fl.Uint64Var(&f.maxEvents, "max-events", 0, "stop with exit code 3 after this many kernel events (0: no limit)")
+	fl.BoolVar(&f.requests, "record-requests", false, "write a Request record for every request of the scenario's traffic (default: per-second Requests records only)")
 }
 
 func (f *runFlags) addRun(cmd *cobra.Command) {

@@ -48,6 +48,7 @@ func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, 
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
 	}
+	cfg.Network.RecordRequests = f.requests
 	out := &outcome{seed: cfg.Seed, until: s.DurationFor(o)}
 	out.log = record.NewLog(sink)
 	c, err := cluster.New(cfg, out.log)
