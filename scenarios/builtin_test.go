@@ -45,7 +45,15 @@ func TestBuiltins(t *testing.T) {
 
 func TestBuiltinUnknown(t *testing.T) {
 	_, err := Builtin("nope")
-	want := `unknown scenario "nope": the built-in scenarios are liveness-404-crashloop, readiness-stall (simulate scenarios lists them)`
+	var names []string
+	for _, i := range List() {
+		names = append(names, i.Name)
+	}
+	// The message lists every built-in, sorted, whatever the library holds.
+	want := `unknown scenario "nope": the built-in scenarios are ` + strings.Join(names, ", ") + ` (simulate scenarios lists them)`
+	if !strings.Contains(want, "liveness-404-crashloop, ") || !strings.Contains(want, "readiness-stall") {
+		t.Fatalf("List() lost built-ins: %v", names)
+	}
 	if err == nil || err.Error() != want {
 		t.Errorf("Builtin(nope) = %v, want %s", err, want)
 	}

@@ -88,7 +88,9 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 	}
 	cfg.Profile = p
 	if s.Cluster.MaxContainerRestartPeriod != nil {
-		bad(Pos{Path: "cluster.kubelet.maxContainerRestartPeriod"}, "the kubelet's maxContainerRestartPeriod is %v", ErrUnsupported)
+		// The setting exists from 1.32 (KubeletCrashLoopBackOffMax) and
+		// takes effect when that gate is on (by default from 1.35).
+		cfg.MaxContainerRestartPeriod = *s.Cluster.MaxContainerRestartPeriod
 	}
 
 	for _, g := range s.Cluster.Nodes {
