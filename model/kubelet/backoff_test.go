@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/probesim/probesim/model/version"
 	"github.com/probesim/probesim/sim"
 )
 
@@ -24,19 +25,41 @@ import (
 //     to the 60 s resync and jittered ×[1, 1.5), so the overshoot is below
 //     half of min(backoff, 60 s) (+ 2 s for the tick and the relist).
 func TestCrashLoopRestartSchedule(t *testing.T) {
-	for _, release := range []string{"1.34", "1.35"} {
-		for seed := uint64(1); seed <= 20; seed++ {
-			t.Run(fmt.Sprint(release, "/seed=", seed), func(t *testing.T) {
-				testRestartSchedule(t, release, seed)
+	// (release, gates, node's maxContainerRestartPeriod) → the initial and
+	// maximum backoff newCrashLoopBackOff configures (docs/fidelity.md R1).
+	for _, tc := range []struct {
+		release          string
+		gates            map[string]bool
+		maxPeriod        time.Duration
+		initial, maximum time.Duration
+	}{
+		{release: "1.11", initial: 10 * time.Second, maximum: 300 * time.Second},
+		{release: "1.34", initial: 10 * time.Second, maximum: 300 * time.Second},
+		{release: "1.35", initial: 10 * time.Second, maximum: 300 * time.Second},
+		{release: "1.33", gates: map[string]bool{version.ReduceDefaultCrashLoopBackOffDecay: true}, initial: time.Second, maximum: 60 * time.Second},
+		// On 1.35 KubeletCrashLoopBackOffMax is on by default and its max
+		// (300 s unless the node says otherwise) replaces the reduced 60 s.
+		{release: "1.35", gates: map[string]bool{version.ReduceDefaultCrashLoopBackOffDecay: true}, initial: time.Second, maximum: 300 * time.Second},
+		{release: "1.35", maxPeriod: 30 * time.Second, initial: 10 * time.Second, maximum: 30 * time.Second},
+		// A max below the initial delay lowers the initial delay too.
+		{release: "1.35", maxPeriod: 5 * time.Second, initial: 5 * time.Second, maximum: 5 * time.Second},
+	} {
+		for seed := uint64(1); seed <= 10; seed++ {
+			t.Run(fmt.Sprint(tc.release, tc.gates, tc.maxPeriod, "/seed=", seed), func(t *testing.T) {
+				testRestartSchedule(t, tc.release, tc.gates, tc.maxPeriod, tc.initial, tc.maximum, seed)
 			})
 		}
 	}
 }
 
-func testRestartSchedule(t *testing.T, release string, seed uint64) {
+func testRestartSchedule(t *testing.T, release string, gates map[string]bool, maxPeriod, initial, maximum time.Duration, seed uint64) {
 	h := newHarness(t, release, seed, fakeApps{proc: func(int, sim.Time) *fakeProc {
 		return &fakeProc{exitIn: time.Second, exitCode: 1}
 	}})
+	if err := h.k.cfg.Profile.SetGates(gates); err != nil {
+		t.Fatal(err)
+	}
+	h.k.cfg.MaxContainerRestartPeriod = maxPeriod
 	h.addPod(onePod(corev1.Container{}))
 	h.run(30 * time.Minute)
 	starts, ends := h.containerTimes()
@@ -47,12 +70,16 @@ func testRestartSchedule(t *testing.T, release string, seed uint64) {
 		gap := starts[n].Sub(ends[n-1])
 		nominal := time.Duration(0)
 		if n >= 2 {
-			nominal = min(10*time.Second<<(n-2), 300*time.Second)
+			nominal = initial
+			for i := 2; i < n && nominal < maximum; i++ {
+				nominal *= 2
+			}
+			nominal = min(nominal, maximum)
 		}
 		// Runtime create+start latency is included in every gap.
 		lo := nominal + createLatency + startLatency
 		hi := nominal + 15*time.Second + 2*time.Second + createLatency + startLatency
-		if release != "1.34" {
+		if h.k.cfg.Profile.BackoffAwareRequeue() {
 			hi = nominal + min(nominal, 60*time.Second)/2 + 2*time.Second + createLatency + startLatency
 		}
 		if n == 1 {

@@ -239,3 +239,56 @@ func TestKubeletProperties(t *testing.T) {
 		}
 	})
 }
+
+// TestBackoffProperties checks, for containers that crash by themselves after
+// random run times, the crash-loop backoff against an oracle written from the
+// fact sheet (2.3-2.6; docs/fidelity.md R1-R4), not from the model: the
+// first restart after a crash with no backoff entry is immediate; while the
+// entry lives (the last restart less than 600 s before the crash), each
+// restart waits at least the current backoff after the exit, and the backoff
+// doubles up to the maximum; an entry older than 600 s at the crash starts
+// over at the initial delay. Housekeeping's GC also deletes an entry 600 s
+// after its last restart, which can cut a long wait short; the restart then
+// starts over at the initial delay. So waits never fall below the nominal
+// backoff (or the GC deadline), and the backoff resets only 600 s after a
+// restart.
+func TestBackoffProperties(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		release := rapid.SampledFrom([]string{"1.11", "1.30", "1.34", "1.35", "1.36"}).Draw(t, "release")
+		runs := rapid.SliceOfN(rapid.IntRange(1, 700), 12, 12).Draw(t, "runSeconds")
+		seed := rapid.Uint64().Draw(t, "seed")
+		h := newHarness(&testing.T{}, release, seed, fakeApps{proc: func(n int, _ sim.Time) *fakeProc {
+			return &fakeProc{exitIn: time.Duration(runs[(n-1)%len(runs)]) * time.Second, exitCode: 1}
+		}})
+		h.addPod(onePod(corev1.Container{}))
+		h.run(3 * time.Hour)
+		initial, maximum := h.k.cfg.Profile.CrashLoopBackOff(0)
+		sp := spans(h.log)
+		var backoff time.Duration
+		var lastUpdate sim.Time
+		have := false
+		for n := 1; n < len(sp); n++ {
+			exit, start := sp[n-1].end, sp[n].start
+			gap := start.Sub(exit)
+			if !have || exit.Sub(lastUpdate) > backoffExpiry {
+				// No entry, or it expired by the crash: restart at once and
+				// start over at the initial delay.
+				if gap > 20*time.Second {
+					t.Fatalf("restart %d: %v after the exit, want immediate (no live backoff entry)", n, gap)
+				}
+				backoff, have = initial, true
+			} else {
+				gc := lastUpdate.Add(backoffExpiry).Sub(exit) // GC deletes the entry then
+				if gap < min(backoff, gc) {
+					t.Fatalf("restart %d: %v after the exit, below the nominal backoff %v (GC in %v)", n, gap, backoff, gc)
+				}
+				if start.Sub(lastUpdate) > backoffExpiry {
+					backoff = initial // GC took the entry: Next started over
+				} else {
+					backoff = min(2*backoff, maximum)
+				}
+			}
+			lastUpdate = start
+		}
+	})
+}
