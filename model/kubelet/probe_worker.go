@@ -141,17 +141,6 @@ func (w *probeWorker) get(id string) (result, bool) {
 	return w.stored, true
 }
 
-func (r result) errName() string {
-	switch r {
-	case success:
-		return "Success"
-	case failure:
-		return "Failure"
-	default:
-		return "Unknown"
-	}
-}
-
 // probeResult is the sync loop's handling of a results manager update
 // (syncLoopIteration): readiness and startup changes go straight into the
 // status manager's cache and the API; a liveness failure triggers a pod
