@@ -100,9 +100,15 @@ func (k *Kubelet) forget(ps *podState) {
 			break
 		}
 	}
+	// HandlePodRemoves: the probe workers go with the pod.
 	for _, c := range ps.containers {
 		if in := c.newest(); in != nil {
 			k.e.Cancel(in.exit)
+		}
+		for _, w := range c.probes {
+			if w != nil {
+				w.stop()
+			}
 		}
 	}
 }

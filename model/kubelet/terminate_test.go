@@ -106,3 +106,26 @@ func TestPreStop(t *testing.T) {
 		})
 	}
 }
+
+// TestProbesStopWithThePod: once the pod is gone from the API, its probe
+// workers are removed (HandlePodRemoves → probeManager.RemovePod) on every
+// release, including those that keep liveness running during termination.
+func TestProbesStopWithThePod(t *testing.T) {
+	for _, release := range []string{"1.11", "1.34"} {
+		t.Run(release, func(t *testing.T) {
+			h := newHarness(t, release, 3, fakeApps{proc: func(int, sim.Time) *fakeProc { return &fakeProc{} }})
+			h.addPod(onePod(corev1.Container{LivenessProbe: httpGetProbe("/l", 0, 1, 3), ReadinessProbe: httpGetProbe("/r", 0, 1, 3)}))
+			h.run(time.Minute)
+			h.store.DeletePod("default", "web", nil, h.e.Now())
+			h.run(2 * time.Minute)
+			if _, ok := h.store.Pods.Get("default", "web"); ok {
+				t.Fatal("pod still in the API")
+			}
+			n := len(h.probes("liveness")) + len(h.probes("readiness"))
+			h.run(5 * time.Minute)
+			if m := len(h.probes("liveness")) + len(h.probes("readiness")); m != n {
+				t.Errorf("%d probes ran after the pod was removed", m-n)
+			}
+		})
+	}
+}
