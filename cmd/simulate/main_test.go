@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/probesim/probesim/scenarios"
+
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -92,13 +94,18 @@ func TestDeterministicJSONL(t *testing.T) {
 }
 
 func TestGoldenJSONL(t *testing.T) {
-	for _, tc := range []struct {
+	type goldenCase struct {
 		golden string
 		args   []string
-	}{
-		{"readiness-stall.jsonl.golden", []string{"--scenario", "readiness-stall", "-o", "jsonl"}},
-		{"pod-liveness.jsonl.golden", []string{"run", "-f", "testdata/pod-liveness.yaml", "-o", "jsonl"}},
-	} {
+	}
+	cases := []goldenCase{{"pod-liveness.jsonl.golden", []string{"run", "-f", "testdata/pod-liveness.yaml", "-o", "jsonl"}}}
+	// Every built-in has its golden log: a change of the model that moves
+	// any number a built-in prints shows up here, to be reviewed and
+	// accepted with -update.
+	for _, b := range scenarios.List() {
+		cases = append(cases, goldenCase{b.Name + ".jsonl.golden", []string{"--scenario", b.Name, "-o", "jsonl"}})
+	}
+	for _, tc := range cases {
 		t.Run(tc.golden, func(t *testing.T) {
 			code, out, stderr := call(t, tc.args...)
 			skipUnsupported(t, code, stderr)
@@ -138,8 +145,21 @@ func TestBadFile(t *testing.T) {
 
 func TestUnknownScenario(t *testing.T) {
 	code, _, stderr := call(t, "--scenario", "nope")
-	if code != exitUsage || !strings.Contains(stderr, `unknown scenario "nope": the built-in scenarios are liveness-404-crashloop, readiness-stall`) {
+	if code != exitUsage || !strings.Contains(stderr, `unknown scenario "nope": the built-in scenarios are aggressive-liveness, crashloop-timing,`) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestBuiltinExpectations runs simulate check on every built-in: the
+// expectations each one states about its release profile must hold.
+func TestBuiltinExpectations(t *testing.T) {
+	for _, b := range scenarios.List() {
+		t.Run(b.Name, func(t *testing.T) {
+			code, out, stderr := call(t, "check", "--scenario", b.Name)
+			if code != exitOK {
+				t.Errorf("simulate check --scenario %s: exit %d\n%s%s", b.Name, code, out, stderr)
+			}
+		})
 	}
 }
 
