@@ -365,22 +365,29 @@ func holds(st *state, x *Expectation, from, t sim.Time) (bool, string) {
 		}
 		return x.ReadyEndpoints.Holds(float64(e.Ready)), fmt.Sprintf("%d ready endpoints", e.Ready)
 	case "traffic":
-		sent, ok, p99 := 0, 0, record.Dur(0)
+		// The rate is over requests that got an outcome: a request still in
+		// flight when the window (or the run) ends is neither a success nor
+		// a failure.
+		ok, failed, p99 := 0, 0, record.Dur(0)
 		for _, r := range st.reqs {
 			if r.Object == x.Name && sim.Time(r.T) >= from && sim.Time(r.T) <= t {
-				sent += r.Sent
 				ok += r.OK
+				failed += r.Refused + r.Reset + r.Timeout
+				for _, n := range r.Codes {
+					failed += n
+				}
 				if r.P99 != nil && *r.P99 > p99 {
 					p99 = *r.P99
 				}
 			}
 		}
-		if sent == 0 {
+		done := ok + failed
+		if done == 0 {
 			return false, "no requests to " + x.Name
 		}
-		rate := float64(sent-ok) / float64(sent)
+		rate := float64(failed) / float64(done)
 		good := true
-		obs := fmt.Sprintf("%d requests, %d failed (error rate %s)", sent, sent-ok, strconv.FormatFloat(rate, 'g', 4, 64))
+		obs := fmt.Sprintf("%d requests, %d failed (error rate %s)", done, failed, strconv.FormatFloat(rate, 'g', 4, 64))
 		if x.ErrorRate != nil {
 			good = x.ErrorRate.Holds(rate)
 		}

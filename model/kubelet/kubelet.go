@@ -183,6 +183,11 @@ func (k *Kubelet) podEvent(ev store.EventType, pod, old *corev1.Pod) {
 	case ps != nil:
 		ps.pod = pod
 		if specChanged(old, pod) {
+			if pod.DeletionTimestamp != nil && (old == nil || old.DeletionTimestamp == nil) {
+				// kubectl reads Terminating from the deletion timestamp
+				// on, before the kubelet has done anything.
+				ps.record(pod)
+			}
 			k.syncUpdated(ps)
 		}
 	}

@@ -54,7 +54,7 @@ func (k *Kubelet) msgKilling(c, reason string, restart bool) string {
 	if k.release() < 14 {
 		// 1.11: "Killing container with id docker://<c>:<reason>", the ID
 		// replaced by the name when the event is recorded.
-		return fmt.Sprintf("Killing container with id docker://%s:Container %s.. Container will be killed and recreated.", c, strings.TrimPrefix(reason, "failed "))
+		return fmt.Sprintf("Killing container with id docker://%s:Container %s.. Container will be killed and recreated.", c, reason)
 	}
 	msg := fmt.Sprintf("Container %s %s", c, reason)
 	if restart {
