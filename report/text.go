@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/duration"
 
 	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/model/version"
 	"github.com/probesim/probesim/sim"
 )
 
@@ -271,7 +272,7 @@ type PodRow struct {
 // Pods returns the `kubectl get pods` rows at time t: the pods that exist
 // at t, sorted by name as kubectl sorts them. RESTARTS reads "5 (20s ago)"
 // counting from the container's last exit, as kubectl 1.22 and later print
-// it.
+// it; runs of older releases print the count alone (docs/fidelity.md C5).
 func Pods(records []record.Record, t sim.Time) []PodRow {
 	type pod struct {
 		created  sim.Time
@@ -280,10 +281,16 @@ func Pods(records []record.Record, t sim.Time) []PodRow {
 		lastExit sim.Time
 	}
 	byName := map[string]*pod{}
+	restartAge := true
 	for _, r := range records {
 		h := r.Base()
 		if sim.Time(h.T) > t {
 			break
+		}
+		if run, ok := r.(*record.Run); ok {
+			if p, err := version.Lookup(run.Release); err == nil {
+				restartAge = p.AtLeast(22)
+			}
 		}
 		name, ok := strings.CutPrefix(h.Object, "Pod/")
 		if !ok {
@@ -316,7 +323,7 @@ func Pods(records []record.Record, t sim.Time) []PodRow {
 		if s := p.status; s != nil {
 			row.Ready, row.Status = s.Ready, s.Status
 			row.Restarts = fmt.Sprint(s.Restarts)
-			if s.Restarts > 0 && p.lastExit >= 0 {
+			if restartAge && s.Restarts > 0 && p.lastExit >= 0 {
 				row.Restarts = fmt.Sprintf("%d (%s ago)", s.Restarts, age(t.Sub(p.lastExit)))
 			}
 		}
