@@ -371,13 +371,13 @@ func Events(records []record.Record, t sim.Time) [][]EventRow {
 		if !ok || sim.Time(e.T) > t {
 			continue
 		}
-		key := e.Object + "\x00" + e.Source + "\x00" + e.Type + "\x00" + e.Reason + "\x00" + e.Message
+		key := e.Object + "\x00" + e.FieldPath + "\x00" + e.Source + "\x00" + e.Type + "\x00" + e.Reason + "\x00" + e.Message
 		row := index[key]
 		if row == nil {
 			if _, seen := rows[e.Object]; !seen {
 				order = append(order, e.Object)
 			}
-			row = &EventRow{Object: e.Object, Type: e.Type, Reason: e.Reason, From: e.Source, Message: e.Message, First: sim.Time(e.T)}
+			row = &EventRow{Object: e.Object, Type: e.Type, Reason: e.Reason, From: e.Source, Message: e.Message, First: sim.Time(e.First)}
 			index[key] = row
 			rows[e.Object] = append(rows[e.Object], row)
 		}

@@ -145,7 +145,8 @@ func (r *Recorder) Event(src Source, ref Ref, typ, reason, message string) bool 
 	r.log.Add(now, record.KindEvent, &record.Event{
 		Header:    record.Header{Object: ref.Object},
 		FieldPath: ref.FieldPath,
-		Type:      typ, Reason: reason, Message: message, Count: l.count, Source: src.String(),
+		Type:      typ, Reason: reason, Message: message, Count: l.count, First: record.Seconds(l.first),
+		Source: src.String(),
 	})
 	return true
 }

@@ -126,6 +126,8 @@ func (r *Event) appendJSON(b []byte) []byte {
 	b = appendString(b, r.Message)
 	b = append(b, `,"count":`...)
 	b = strconv.AppendInt(b, int64(r.Count), 10)
+	b = append(b, `,"firstTimestamp":`...)
+	b = sim.AppendSeconds(b, sim.Duration(r.First))
 	b = append(b, `,"source":`...)
 	b = appendString(b, r.Source)
 	return append(b, '}')

@@ -126,7 +126,10 @@ type Event struct {
 	Reason    string `json:"reason"`
 	Message   string `json:"message"`
 	Count     int32  `json:"count"`
-	Source    string `json:"source"`
+	// First is the event's firstTimestamp: when it was first observed,
+	// even if that observation was dropped by the spam filter.
+	First  Seconds `json:"firstTimestamp"`
+	Source string  `json:"source"`
 }
 
 // Condition is one status condition of a rollout.
