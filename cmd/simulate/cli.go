@@ -189,7 +189,7 @@ func (e *env) commands(level *slog.LevelVar) *cobra.Command {
     --set 'deployment/web:containers[web].livenessProbe.periodSeconds=5'
 
   # Fail a CI job when a scenario's expectations do not hold
-  simulate check -f scenarios/*.yaml`,
+  simulate check -f ci/scenarios/*.yaml`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
