@@ -93,7 +93,7 @@ func header(w *bufio.Writer, records []record.Record, end sim.Time) {
 	fmt.Fprintf(w, "Scenario:  %s\n", run.Scenario)
 	fmt.Fprintf(w, "Release:   %s (feature gates: %s)\n", run.Release, gates)
 	fmt.Fprintf(w, "Seed:      %d\n", run.Seed)
-	ran := fmt.Sprintf("%s of simulated time, %d kernel events", shortDuration(time.Duration(end)), events)
+	ran := fmt.Sprintf("%s of simulated time, %d kernel events", sim.FormatShort(time.Duration(end)), events)
 	if interrupted != "" {
 		ran += fmt.Sprintf(" (interrupted by SIG%s)", interrupted)
 	}
@@ -103,17 +103,6 @@ func header(w *bufio.Writer, records []record.Record, end sim.Time) {
 	}
 	fmt.Fprintf(w, "Log hash:  %s\n", hash)
 	fmt.Fprintf(w, "Version:   probesim %s\n", run.Version)
-}
-
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -226,7 +215,7 @@ func Moments(records []record.Record) []Moment {
 				add(h.T, h.Object, "no ready endpoints")
 			case r.Ready > 0 && zero:
 				delete(zeroSince, h.Object)
-				add(h.T, h.Object, "%s again, after %s with none", plural(r.Ready, "ready endpoint"), shortDuration(time.Duration(sim.Time(h.T)-sim.Time(since))))
+				add(h.T, h.Object, "%s again, after %s with none", plural(r.Ready, "ready endpoint"), sim.FormatShort(time.Duration(sim.Time(h.T)-sim.Time(since))))
 			case r.Ready > 0 && !everReady[h.Object]:
 				add(h.T, h.Object, "%s", plural(r.Ready, "ready endpoint"))
 			}

@@ -35,7 +35,7 @@ func (r Result) String() string {
 	return fmt.Sprintf("%s %s — observed at %s: %s", verdict, r.Expectation, fmtTime(r.At), r.Observed)
 }
 
-func fmtTime(t sim.Time) string { return shortDur(time.Duration(t).Round(time.Millisecond)) }
+func fmtTime(t sim.Time) string { return sim.FormatShort(time.Duration(t).Round(time.Millisecond)) }
 
 // Labels resolves the labels of the pods a run's records name. Records carry
 // names only; labels come from the scenario's manifests:

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/probesim/probesim/internal/ynode"
+	"github.com/probesim/probesim/sim"
 )
 
 // When says over which time an expectation is judged.
@@ -383,11 +384,11 @@ func (x *Expectation) String() string {
 	var b strings.Builder
 	switch x.When {
 	case At, By:
-		fmt.Fprintf(&b, "%s %s: ", x.When, shortDur(x.Time))
+		fmt.Fprintf(&b, "%s %s: ", x.When, sim.FormatShort(x.Time))
 	default:
 		b.WriteString(x.When.String())
 		if x.HasWindow {
-			fmt.Fprintf(&b, " in [%s, %s]", shortDur(x.Window[0]), shortDur(x.Window[1]))
+			fmt.Fprintf(&b, " in [%s, %s]", sim.FormatShort(x.Window[0]), sim.FormatShort(x.Window[1]))
 		}
 		b.WriteString(": ")
 	}
@@ -447,16 +448,4 @@ func (x *Expectation) String() string {
 		b.WriteString(" " + strings.Join(cs, ", "))
 	}
 	return b.String()
-}
-
-// shortDur writes a duration without zero units: 4m, 1m30s, 500ms.
-func shortDur(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

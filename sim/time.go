@@ -2,6 +2,7 @@ package sim
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -85,4 +86,17 @@ func AppendSeconds(b []byte, d Duration) []byte {
 		b = append(b, digits[:n]...)
 	}
 	return b
+}
+
+// FormatShort formats d like Duration.String without zero trailing units:
+// "4m", "1m30s", "2h", "500ms".
+func FormatShort(d Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
