@@ -66,8 +66,8 @@ func (k *Kubelet) doBackOff(ps *podState, c *containerState, rs runtimeStatus) (
 	e := k.backoff[key]
 	if e != nil && ts.Sub(e.lastUpdate) <= backoffExpiry && now.Sub(ts) < e.backoff {
 		pod := fmt.Sprintf("%s_%s(%s)", ps.pod.Name, ps.pod.Namespace, ps.pod.UID)
-		k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Warning, "BackOff",
-			k.msgBackOff(c.spec.Name, pod))
+		reason, msg := k.msgBackOff(c.spec.Name, pod)
+		k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Warning, reason, msg)
 		c.reason = "CrashLoopBackOff"
 		c.reasonMessage = k.msgBackOffReason(e.backoff, c.spec.Name, pod)
 		return true, ts.Add(e.backoff)

@@ -207,7 +207,7 @@ func specChanged(old, pod *corev1.Pod) bool {
 // through its worker, or on 1.1 through the next syncLoop iteration.
 func (k *Kubelet) syncUpdated(ps *podState) {
 	if k.legacyTimer != nil {
-		k.legacyConfigUpdate()
+		k.legacyConfigUpdate(ps)
 		return
 	}
 	k.updatePod(ps)
@@ -245,5 +245,10 @@ func (k *Kubelet) newContainerID() string {
 		b[i] = hex[v&15]
 		v = v>>4 | v<<60
 	}
-	return "containerd://" + string(b[:])
+	// dockershim was the runtime until it was removed in 1.24; containerd
+	// after (a model choice: OpenShift 4 uses CRI-O).
+	if k.cfg.Profile.AtLeast(24) {
+		return "containerd://" + string(b[:])
+	}
+	return "docker://" + string(b[:])
 }

@@ -21,8 +21,7 @@ import (
 
 const (
 	legacySyncFrequency = 10 * time.Second // syncFrequency default
-	legacyBatchWindow   = 5 * time.Millisecond
-	legacyProbeTries    = 3 // maxProbeRetries, applied while not Success
+	legacyProbeTries    = 3                // maxProbeRetries, applied while not Success
 )
 
 // startLegacy starts the 1.1 sync loop.
@@ -42,11 +41,13 @@ func (k *Kubelet) legacySyncAll() {
 	k.legacyTimer.Reset(legacySyncFrequency)
 }
 
-// legacyConfigUpdate is a pod update reaching the 1.1 syncLoop: after a
-// 5 ms batching window every pod is synced, and the periodic wait starts
-// over.
-func (k *Kubelet) legacyConfigUpdate() {
-	k.legacyTimer.Reset(legacyBatchWindow)
+// legacyConfigUpdate is a pod ADD or UPDATE reaching the 1.1
+// syncLoopIteration: HandlePodAdditions/HandlePodUpdates dispatch that pod
+// to its worker at once, and the periodic wait, a time.After made anew on
+// every iteration, starts over (v1.1.0 kubelet.go syncLoopIteration).
+func (k *Kubelet) legacyConfigUpdate(ps *podState) {
+	k.updatePod(ps)
+	k.legacyTimer.Reset(legacySyncFrequency)
 }
 
 // refreshCache makes the pod's runtime view current: the 1.1 sync inspected
@@ -106,7 +107,7 @@ func (s *podSync) probeLegacy(containers []int) {
 					s.toStart = append(s.toStart, i)
 					s.killed = append(s.killed, i)
 				}
-				s.toKill = append(s.toKill, kill{c: c, in: in, message: "Killing with docker id " + in.id[len(in.id)-12:], grace: ps.killGrace(c.spec, liveness)})
+				s.toKill = append(s.toKill, kill{c: c, in: in, message: "Killing with docker id " + shortID(in.id), grace: ps.killGrace(c.spec, liveness)})
 			}
 			s.probeLegacy(containers[1:])
 		})

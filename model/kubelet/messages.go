@@ -11,9 +11,12 @@ import (
 
 func (k *Kubelet) release() (minor int) { return k.cfg.Profile.Minor }
 
-// msgCreated is the Created event (kuberuntime_container.go startContainer).
-func (k *Kubelet) msgCreated(c string) string {
+// msgCreated is the Created event (kuberuntime_container.go startContainer;
+// 1.1 dockertools/manager.go) of container c created with ID id.
+func (k *Kubelet) msgCreated(c, id string) string {
 	switch m := k.release(); {
+	case m < 2:
+		return "Created with docker id " + shortID(id)
 	case m >= 35:
 		return "Container created"
 	case m >= 32:
@@ -26,8 +29,10 @@ func (k *Kubelet) msgCreated(c string) string {
 }
 
 // msgStarted is the Started event.
-func (k *Kubelet) msgStarted(c string) string {
+func (k *Kubelet) msgStarted(c, id string) string {
 	switch m := k.release(); {
+	case m < 2:
+		return "Started with docker id " + shortID(id)
 	case m >= 35:
 		return "Container started"
 	case m >= 14:
@@ -72,12 +77,26 @@ func (k *Kubelet) msgStopping(c string) string {
 	return "Stopping container " + c
 }
 
-// msgBackOff is the BackOff event of doBackOff; pod is name_namespace(uid).
-func (k *Kubelet) msgBackOff(c, pod string) string {
-	if k.release() >= 26 {
-		return fmt.Sprintf("Back-off restarting failed container %s in pod %s", c, pod)
+// msgBackOff is the reason and message of doBackOff's event; pod is
+// name_namespace(uid).
+func (k *Kubelet) msgBackOff(c, pod string) (reason, message string) {
+	switch m := k.release(); {
+	case m >= 26:
+		return "BackOff", fmt.Sprintf("Back-off restarting failed container %s in pod %s", c, pod)
+	case m >= 2:
+		return "BackOff", "Back-off restarting failed container"
+	default:
+		return "Backoff", "Back-off restarting failed docker container"
 	}
-	return "Back-off restarting failed container"
+}
+
+// shortID is a container ID as the 1.1 events print it: the first 12
+// hexadecimal digits, without the runtime's scheme.
+func shortID(id string) string {
+	if i := strings.Index(id, "://"); i >= 0 {
+		id = id[i+3:]
+	}
+	return id[:min(12, len(id))]
 }
 
 // msgBackOffReason is the waiting message a container in crash-loop backoff

@@ -102,6 +102,11 @@ func (k *Kubelet) httpProbe(p Process, now sim.Time, timeout sim.Duration, ip, t
 		default:
 			o.result = failure
 			o.output = fmt.Sprintf("HTTP probe failed with statuscode: %d", r.Status)
+			if !k.cfg.Profile.PodWorkers() {
+				// 1.1's DoHTTPProbe returned the response body instead,
+				// which the behaviour description does not give.
+				o.output = ""
+			}
 		}
 		return o, crashed
 	}

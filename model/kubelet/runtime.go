@@ -4,11 +4,12 @@ import (
 	"github.com/probesim/probesim/model/record"
 )
 
-// runContainer starts a new instance of container c: the process begins now,
-// and if it is going to end by itself, its exit is scheduled.
-func (k *Kubelet) runContainer(ps *podState, c *containerState) {
+// runContainer starts container c's new instance, created with the given
+// ID: the process begins now, and if it is going to end by itself, its exit
+// is scheduled.
+func (k *Kubelet) runContainer(ps *podState, c *containerState, id string) {
 	now := k.e.Now()
-	in := &instance{n: len(c.instances) + 1, id: k.newContainerID(), running: true, startedAt: now}
+	in := &instance{n: len(c.instances) + 1, id: id, running: true, startedAt: now}
 	c.instances = append(c.instances, in)
 	streamName := "app/" + ps.pod.Namespace + "/" + ps.pod.Name + "/" + c.spec.Name
 	var memLimit int64

@@ -158,10 +158,11 @@ func (s *podSync) startContainer(c *containerState) {
 	k.cfg.Events.Event(k.source, ref, events.Normal, "Pulled",
 		k.msgImagePresent(c.spec.Image))
 	k.e.After(createLatency, kindRuntimeOp, func() {
-		k.cfg.Events.Event(k.source, ref, events.Normal, "Created", k.msgCreated(c.spec.Name))
+		id := k.newContainerID()
+		k.cfg.Events.Event(k.source, ref, events.Normal, "Created", k.msgCreated(c.spec.Name, id))
 		k.e.After(startLatency, kindRuntimeOp, func() {
-			k.runContainer(ps, c)
-			k.cfg.Events.Event(k.source, ref, events.Normal, "Started", k.msgStarted(c.spec.Name))
+			k.runContainer(ps, c, id)
+			k.cfg.Events.Event(k.source, ref, events.Normal, "Started", k.msgStarted(c.spec.Name, id))
 			s.next()
 		})
 	})
