@@ -35,7 +35,8 @@ func (d *Decoder) Errors() ErrorList { return d.errs }
 func (d *Decoder) Err() error { return d.errs.Err() }
 
 // Resolve returns the node that n stands for: the content of a document
-// node, the target of an alias. It returns nil for nil or an empty document.
+// node, the target of an alias. It returns nil for nil, an empty document,
+// or a chain of more than 100 aliases and documents.
 func Resolve(n *yaml.Node) *yaml.Node {
 	for depth := 0; n != nil && depth < 100; depth++ {
 		switch {
@@ -50,7 +51,7 @@ func Resolve(n *yaml.Node) *yaml.Node {
 			return n
 		}
 	}
-	return n
+	return nil
 }
 
 // Describe names what n is, for messages: "a mapping", "a list",

@@ -64,7 +64,7 @@ func (d *decoder) errorf(n *yaml.Node, p *field.Path, format string, args ...any
 // kind's Go type and, if the walk found nothing wrong, decodes the JSON
 // the walk produced into the object.
 func (d *decoder) decode(doc *yaml.Node) Object {
-	root := resolve(doc)
+	root := ynode.Resolve(doc)
 	if root == nil {
 		d.errorf(doc, nil, "empty document: expected a manifest with apiVersion and kind (%s)", kindList())
 		return nil
@@ -77,9 +77,9 @@ func (d *decoder) decode(doc *yaml.Node) Object {
 	for _, kv := range mappingPairs(root, nil, 0) {
 		switch kv.key.Value {
 		case "kind":
-			kindNode = resolve(kv.val)
+			kindNode = ynode.Resolve(kv.val)
 		case "apiVersion":
-			versionNode = resolve(kv.val)
+			versionNode = ynode.Resolve(kv.val)
 		}
 	}
 	if kindNode == nil || kindNode.Kind != yaml.ScalarNode || kindNode.Value == "" {

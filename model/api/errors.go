@@ -65,7 +65,7 @@ func Locate(doc *yaml.Node, errs field.ErrorList) ErrorList {
 // a scalar, else the key that introduces it, else the nearest ancestor's
 // key, else the document's root.
 func locate(doc *yaml.Node, path string) *yaml.Node {
-	cur := resolve(doc)
+	cur := ynode.Resolve(doc)
 	if cur == nil {
 		return doc
 	}
@@ -76,13 +76,13 @@ func locate(doc *yaml.Node, path string) *yaml.Node {
 		case yaml.MappingNode:
 			for _, kv := range mappingPairs(cur, nil, 0) {
 				if kv.key.Value == seg {
-					key, next = kv.key, resolve(kv.val)
+					key, next = kv.key, ynode.Resolve(kv.val)
 					break
 				}
 			}
 		case yaml.SequenceNode:
 			if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(cur.Content) {
-				next = resolve(cur.Content[i])
+				next = ynode.Resolve(cur.Content[i])
 				key = next
 			}
 		}

@@ -31,7 +31,7 @@ func (d *decoder) value(n *yaml.Node, t reflect.Type, p *field.Path, depth int) 
 	if !d.spend(n) {
 		return nil
 	}
-	n = resolve(n)
+	n = ynode.Resolve(n)
 	if n == nil || isNull(n) {
 		return nil
 	}
@@ -105,7 +105,7 @@ func (d *decoder) object(n *yaml.Node, t reflect.Type, p *field.Path, depth int)
 	out := make(map[string]any)
 	seen := make(map[string]*yaml.Node)
 	for _, kv := range mappingPairs(n, d, depth) {
-		k := resolve(kv.key)
+		k := ynode.Resolve(kv.key)
 		if k == nil || k.Kind != yaml.ScalarNode {
 			d.errorf(kv.key, p, "expected a field name, got %s", ynode.Describe(kv.key))
 			continue
@@ -144,7 +144,7 @@ func (d *decoder) dict(n *yaml.Node, t reflect.Type, p *field.Path, depth int) a
 	out := make(map[string]any)
 	seen := make(map[string]*yaml.Node)
 	for _, kv := range mappingPairs(n, d, depth) {
-		k := resolve(kv.key)
+		k := ynode.Resolve(kv.key)
 		if k == nil || k.Kind != yaml.ScalarNode {
 			d.errorf(kv.key, p, "expected a key, got %s", ynode.Describe(kv.key))
 			continue
@@ -344,7 +344,7 @@ func (d *decoder) generic(n *yaml.Node, p *field.Path, depth int) any {
 	if !d.spend(n) {
 		return nil
 	}
-	n = resolve(n)
+	n = ynode.Resolve(n)
 	if n == nil || isNull(n) {
 		return nil
 	}
@@ -356,7 +356,7 @@ func (d *decoder) generic(n *yaml.Node, p *field.Path, depth int) any {
 	case yaml.MappingNode:
 		out := make(map[string]any)
 		for _, kv := range mappingPairs(n, d, depth) {
-			k := resolve(kv.key)
+			k := ynode.Resolve(kv.key)
 			if k == nil || k.Kind != yaml.ScalarNode {
 				d.errorf(kv.key, p, "expected a key, got %s", ynode.Describe(kv.key))
 				continue

@@ -1,30 +1,11 @@
 package api
 
 import (
+	"github.com/probesim/probesim/internal/ynode"
+
 	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
-
-// resolve returns the node n stands for: the content of a document node,
-// the target of an alias. It returns nil for nil or an empty document.
-func resolve(n *yaml.Node) *yaml.Node {
-	for range 100 {
-		switch {
-		case n == nil:
-			return nil
-		case n.Kind == yaml.DocumentNode:
-			if len(n.Content) == 0 {
-				return nil
-			}
-			n = n.Content[0]
-		case n.Kind == yaml.AliasNode:
-			n = n.Alias
-		default:
-			return n
-		}
-	}
-	return nil
-}
 
 // isNull reports whether n is a YAML null (null, ~ or nothing).
 func isNull(n *yaml.Node) bool {
@@ -67,7 +48,7 @@ func mappingPairs(n *yaml.Node, d *decoder, depth int) []pair {
 // mergePairs returns the entries a merge key's value contributes: those of
 // a mapping, or of each mapping in a list.
 func mergePairs(v *yaml.Node, d *decoder, depth int) []pair {
-	v = resolve(v)
+	v = ynode.Resolve(v)
 	if v == nil || depth > maxDepth {
 		return nil
 	}
@@ -77,7 +58,7 @@ func mergePairs(v *yaml.Node, d *decoder, depth int) []pair {
 	case yaml.SequenceNode:
 		var out []pair
 		for _, item := range v.Content {
-			if m := resolve(item); m != nil && m.Kind == yaml.MappingNode {
+			if m := ynode.Resolve(item); m != nil && m.Kind == yaml.MappingNode {
 				out = append(out, mappingPairs(m, d, depth+1)...)
 			} else if d != nil {
 				d.errorf(item, (*field.Path)(nil), "a merge key (<<) takes a mapping or a list of mappings")
