@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/probesim/probesim/scenarios"
-
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -14,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/probesim/probesim/model/version"
+	"github.com/probesim/probesim/scenarios"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

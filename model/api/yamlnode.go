@@ -1,10 +1,10 @@
 package api
 
 import (
-	"github.com/probesim/probesim/internal/ynode"
-
 	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/probesim/probesim/internal/ynode"
 )
 
 // isNull reports whether n is a YAML null (null, ~ or nothing).

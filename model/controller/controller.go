@@ -1,14 +1,13 @@
 package controller
 
 import (
-	"github.com/probesim/probesim/model/api"
-
 	"math/rand/v2"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/probesim/probesim/model/api"
 	"github.com/probesim/probesim/model/events"
 	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/model/store"

@@ -1,8 +1,6 @@
 package controller
 
 import (
-	"github.com/probesim/probesim/model/api"
-
 	"strconv"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -11,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/probesim/probesim/model/api"
 	"github.com/probesim/probesim/model/store"
 	"github.com/probesim/probesim/sim"
 )
