@@ -161,7 +161,17 @@ func (k *Kubelet) Start() {
 		k.housekeeping()
 		k.houseTicker = k.e.NewTicker(housekeepingPeriod, kindHouse, k.housekeeping)
 	})
-	k.cfg.Store.Pods.Watch(podWatchLatency, k.podEvent)
+	k.watchPods()
+}
+
+// watchPods is the kubelet's pod source: a watch with the field selector
+// spec.nodeName=<node>, so the API server sends it only its own pods (a pod
+// moving onto the node arrives as its binding).
+func (k *Kubelet) watchPods() {
+	node := k.cfg.Node
+	k.cfg.Store.Pods.WatchWhere(podWatchLatency, func(pod, old *corev1.Pod) bool {
+		return pod.Spec.NodeName == node
+	}, k.podEvent)
 }
 
 // podEvent is the kubelet's pod informer: it admits pods bound to this node

@@ -28,7 +28,7 @@ const (
 func (k *Kubelet) startLegacy() {
 	k.legacyTimer = k.e.NewTimer(kindSyncTick, k.legacySyncAll)
 	k.legacyTimer.Reset(sim.Duration(k.rng.Int64N(int64(legacySyncFrequency))))
-	k.cfg.Store.Pods.Watch(podWatchLatency, k.podEvent)
+	k.watchPods()
 }
 
 // legacySyncAll is one syncLoop iteration: SyncPods hands every pod to its

@@ -88,6 +88,7 @@ type Table[T Object] struct {
 
 type watcher[T Object] struct {
 	delay sim.Duration
+	where func(obj, old T) bool // nil: every change
 	fn    func(EventType, T, T)
 }
 
@@ -127,6 +128,15 @@ func (t *Table[T]) List() []T {
 // Watchers registered earlier hear of a change first.
 func (t *Table[T]) Watch(delay sim.Duration, fn func(ev EventType, obj, old T)) {
 	t.watchers = append(t.watchers, watcher[T]{delay: delay, fn: fn})
+}
+
+// WatchWhere is Watch for the changes where reports true, as a watch with a
+// field selector is filtered by the API server: the kubelet watches only the
+// pods bound to its node (spec.nodeName). where sees the object after and
+// before the change (the zero value for Added); the filtering costs no
+// event.
+func (t *Table[T]) WatchWhere(delay sim.Duration, where func(obj, old T) bool, fn func(ev EventType, obj, old T)) {
+	t.watchers = append(t.watchers, watcher[T]{delay: delay, where: where, fn: fn})
 }
 
 // Create stores a new object. It reports false, storing nothing, if an
@@ -177,6 +187,9 @@ func (t *Table[T]) stamp(o T) {
 
 func (t *Table[T]) notify(ev EventType, obj, old T) {
 	for _, w := range t.watchers {
+		if w.where != nil && !w.where(obj, old) {
+			continue
+		}
 		fn := w.fn
 		t.e.After(w.delay, watchKind, func() { fn(ev, obj, old) })
 	}
