@@ -193,11 +193,11 @@ func (k *Kubelet) podEvent(ev store.EventType, pod, old *corev1.Pod) {
 	case ps != nil:
 		ps.pod = pod
 		if specChanged(old, pod) {
-			if pod.DeletionTimestamp != nil && (old == nil || old.DeletionTimestamp == nil) {
-				// kubectl reads Terminating from the deletion timestamp
-				// on, before the kubelet has done anything.
-				ps.record(pod)
-			}
+			// What kubectl shows follows the API object, whoever changed
+			// it: a deletion timestamp reads Terminating before the
+			// kubelet acts. (The kubelet's own status writes are recorded
+			// when it makes them; the watch echoes them later.)
+			ps.record(pod)
 			k.syncUpdated(ps)
 		}
 	}
