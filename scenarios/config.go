@@ -92,6 +92,12 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 		// takes effect when that gate is on (by default from 1.35).
 		cfg.MaxContainerRestartPeriod = *s.Cluster.MaxContainerRestartPeriod
 	}
+	// v1beta1 defaulting: serializeImagePulls is true unless
+	// maxParallelImagePulls allows more than one pull.
+	if sp := s.Cluster.SerializeImagePulls; sp != nil && !*sp || sp == nil && s.Cluster.MaxParallelImagePulls > 1 {
+		cfg.ParallelImagePulls = true
+		cfg.MaxParallelImagePulls = s.Cluster.MaxParallelImagePulls
+	}
 
 	for _, g := range s.Cluster.Nodes {
 		if g.Count <= 1 {

@@ -150,14 +150,28 @@ func (s *Scenario) decodeCluster(d *ynode.Decoder, e ynode.Entry) {
 				}
 			}
 		case "kubelet":
-			for _, k := range fields(d, f, "maxContainerRestartPeriod") {
-				if v, ok := d.Duration(k.Value, k.Path); ok {
-					if v < time.Second {
-						d.Errorf(k.Value, k.Path, "expected a duration of at least 1s, got %s", v)
-					} else {
-						s.Cluster.MaxContainerRestartPeriod = &v
+			for _, k := range fields(d, f, "maxContainerRestartPeriod", "serializeImagePulls", "maxParallelImagePulls") {
+				switch k.Key {
+				case "maxContainerRestartPeriod":
+					if v, ok := d.Duration(k.Value, k.Path); ok {
+						if v < time.Second {
+							d.Errorf(k.Value, k.Path, "expected a duration of at least 1s, got %s", v)
+						} else {
+							s.Cluster.MaxContainerRestartPeriod = &v
+						}
 					}
+				case "serializeImagePulls":
+					if v, ok := d.Bool(k.Value, k.Path); ok {
+						s.Cluster.SerializeImagePulls = &v
+					}
+				case "maxParallelImagePulls":
+					s.Cluster.MaxParallelImagePulls, _ = d.IntRange(k.Value, k.Path, 1, 1000)
 				}
+			}
+			// The kubelet's validation (apis/config/validation): parallel
+			// pulls need serializeImagePulls false.
+			if sp := s.Cluster.SerializeImagePulls; sp != nil && *sp && s.Cluster.MaxParallelImagePulls > 1 {
+				d.Errorf(f.Value, f.Path, "maxParallelImagePulls %d must be 1 or unset when serializeImagePulls is true", s.Cluster.MaxParallelImagePulls)
 			}
 		case "nodes":
 			items, _ := d.Sequence(f.Value, f.Path)

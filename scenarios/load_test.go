@@ -102,7 +102,7 @@ func TestLoadErrors(t *testing.T) {
 		}},
 		{"metadata unknown field", "apiVersion: probesim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t, nmae: u}\n", nil, []string{`s.yaml:3:21: metadata.nmae: unknown field "nmae" (did you mean "name"?)`}},
 		{"seed too large", head + "seed: 18446744073709551616\n", nil, []string{"s.yaml:4:7: seed: expected a non-negative integer seed, got the number 18446744073709551616"}},
-		{"kubelet unknown field", head + "cluster: {kubelet: {maxRestart: 1s}}\n", nil, []string{`s.yaml:4:21: cluster.kubelet.maxRestart: unknown field "maxRestart"; expected one of: maxContainerRestartPeriod`}},
+		{"kubelet unknown field", head + "cluster: {kubelet: {maxRestart: 1s}}\n", nil, []string{`s.yaml:4:21: cluster.kubelet.maxRestart: unknown field "maxRestart"; expected one of: maxContainerRestartPeriod, serializeImagePulls, maxParallelImagePulls`}},
 		{"setApp error keeps the action's path", head + "actions: [{at: 1s, setApp: {image: x, strat: 1s}}]\n", nil, []string{`s.yaml:4:39: actions[0].setApp.strat: unknown field "strat" (did you mean "start"?)`}},
 		{"delete with both", head + "actions: [{at: 1s, delete: {pods: app=web, target: pod/web}}]\n", nil, []string{"s.yaml:4:28: actions[0].delete: expected one of pods and target, not both"}},
 		{"rolloutUndo without target", head + "actions: [{at: 1s, rolloutUndo: {toRevision: 1}}]\n", nil, []string{"s.yaml:4:33: actions[0].rolloutUndo: missing target"}},

@@ -74,6 +74,10 @@ type Cluster struct {
 	// MaxContainerRestartPeriod is the kubelet's
 	// maxContainerRestartPeriod, if given.
 	MaxContainerRestartPeriod *time.Duration
+	// SerializeImagePulls and MaxParallelImagePulls are the kubelet's
+	// settings of those names, if given.
+	SerializeImagePulls   *bool
+	MaxParallelImagePulls int
 	// Nodes are the node groups as written; Config expands count.
 	Nodes []NodeGroup
 }

@@ -27,6 +27,7 @@ const (
 	fSignals
 	fInstances
 	fResources
+	fPull
 )
 
 // Behavior is the description of what a container's process does: when it
@@ -49,6 +50,7 @@ type Behavior struct {
 	onSIGTERM   *reaction
 	signals     map[Signal]reaction
 	resources   Resources
+	pull        Pull
 	overrides   []instanceRange // `instances` as decoded: partial behaviours
 	instances   []instanceRange // overrides merged onto this behaviour
 }
@@ -202,6 +204,9 @@ func mergeFields(base, over *Behavior) *Behavior {
 	}
 	if over.has&fInstances != 0 {
 		m.overrides = over.overrides
+	}
+	if over.has&fPull != 0 {
+		m.pull = over.pull
 	}
 	return &m
 }

@@ -106,9 +106,11 @@ const (
 
 // behaviorFields are the fields of a behaviour, in the order of the reference.
 var behaviorFields = []string{"start", "listen", "http", "tcp", "grpc", "exec", "concurrency",
-	"exit", "crash", "memory", "onSIGTERM", "signals", "instances", "resources"}
+	"exit", "crash", "memory", "onSIGTERM", "signals", "instances", "resources", "pull"}
 
-var overrideFields = behaviorFields[:len(behaviorFields)-2]
+// overrideFields leave out instances, resources and pull: they belong to
+// the image, not to one instance.
+var overrideFields = behaviorFields[:len(behaviorFields)-3]
 
 // behavior decodes one behaviour mapping; nil if it is not a mapping.
 func (d *decoder) behavior(n *yaml.Node, p ynode.Path, m mode) *Behavior {
@@ -172,6 +174,9 @@ func (d *decoder) behavior(n *yaml.Node, p ynode.Path, m mode) *Behavior {
 		case "resources":
 			b.has |= fResources
 			b.resources = d.resources(v, ep)
+		case "pull":
+			b.has |= fPull
+			b.pull = d.pullSpec(v, ep)
 		}
 	}
 	d.checkPorts(b, n, p)

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,11 +121,8 @@ func (d *decoder) lognormal(n *yaml.Node, p ynode.Path) (Dist, bool) {
 	case v[1] < v[0]:
 		d.Errorf(n, p, "expected p99 >= p50, got p50 %s and p99 %s", v[0], v[1])
 		return Dist{}, false
-	case v[1] == v[0]:
-		return Fixed(v[0]), true
 	}
-	mu := math.Log(float64(v[0]))
-	return Dist{kind: distLognormal, a: mu, b: (math.Log(float64(v[1])) - mu) / z99}, true
+	return Lognormal(v[0], v[1]), true
 }
 
 func (d *decoder) exponential(n *yaml.Node, p ynode.Path) (Dist, bool) {

@@ -178,6 +178,15 @@ func TestDecodeErrors(t *testing.T) {
 		{"\"a*b\": {}", []string{
 			`1:1: apps["a*b"]: image pattern "a*b": '*' may only end a pattern (a prefix)`,
 		}},
+		{"x: {pull: {error: '', size: -1, transfer: soon, cahced: 1s}}", []string{
+			`1:19: apps.x.pull.error: expected notFound or the runtime's error text, got an empty string`,
+			`1:29: apps.x.pull.size: expected a non-negative quantity like "128Mi" or "100m", got "-1"`,
+			`1:43: apps.x.pull.transfer: expected a duration like "1.5s" or "2m30s", got the string "soon": invalid duration`,
+			`1:49: apps.x.pull.cahced: unknown field "cahced" (did you mean "cached"?)`,
+		}},
+		{"x: {instances: {\"1\": {pull: {size: 1}}}}", []string{
+			`1:23: apps.x.instances.1.pull: unknown field "pull"; expected one of: start, listen, http, tcp, grpc, exec, concurrency, exit, crash, memory, onSIGTERM, signals`,
+		}},
 		{"x: [1]", []string{
 			`1:4: apps.x: expected a mapping, got a list`,
 		}},
@@ -221,6 +230,7 @@ web:*:
   signals: {INT: ignore, HUP: {exit: 1}, SIGUSR1: default}
   instances: {"1": {start: 0s}, "2-3": {exit: {after: 1s}}, "4-": {concurrency: 1}}
   resources: {cpu: 100m, memory: 128Mi}
+  pull: {transfer: {uniform: [10s, 20s]}, size: 1Gi, preloaded: false, error: notFound}
 `)
 	b := c.Lookup("web:v1")
 	if b == Default() {
@@ -228,6 +238,12 @@ web:*:
 	}
 	if got := b.Resources(); got.CPU.String() != "100m" || got.Memory.String() != "128Mi" {
 		t.Errorf("resources = %v, %v", got.CPU, got.Memory)
+	}
+	if p := b.Pull(); p.Size != 1<<30 || p.Preloaded || p.Error != PullNotFound || p.Cached.kind != distLognormal {
+		t.Errorf("pull = %+v", p)
+	}
+	if p := Default().Pull(); !p.Preloaded || p.Error != "" {
+		t.Errorf("default pull = %+v", p)
 	}
 	if b.Concurrency() != 4 || b.forInstance(5).Concurrency() != 1 || b.forInstance(2).Concurrency() != 4 {
 		t.Errorf("concurrency = %d, instance 5: %d", b.Concurrency(), b.forInstance(5).Concurrency())

@@ -40,6 +40,16 @@ type pctPoint struct {
 // Fixed returns the Dist that is always d.
 func Fixed(d sim.Duration) Dist { return Dist{fixed: d} }
 
+// Lognormal returns the lognormal distribution with median p50 and 99th
+// percentile p99 (0 < p50 <= p99); it is Fixed(p50) when they are equal.
+func Lognormal(p50, p99 sim.Duration) Dist {
+	if p99 == p50 {
+		return Fixed(p50)
+	}
+	mu := math.Log(float64(p50))
+	return Dist{kind: distLognormal, a: mu, b: (math.Log(float64(p99)) - mu) / z99}
+}
+
 // IsFixed reports whether d always draws the same value (and draws nothing
 // from the random stream).
 func (d Dist) IsFixed() bool { return d.kind == distFixed }

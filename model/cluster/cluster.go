@@ -6,7 +6,6 @@ package cluster
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -61,6 +60,10 @@ type Config struct {
 	// MaxContainerRestartPeriod is every node's kubelet setting
 	// crashLoopBackOff.maxContainerRestartPeriod; 0 leaves it unset.
 	MaxContainerRestartPeriod sim.Duration
+	// ParallelImagePulls and MaxParallelImagePulls are every kubelet's
+	// serializeImagePulls: false and maxParallelImagePulls (0: no limit).
+	ParallelImagePulls    bool
+	MaxParallelImagePulls int
 	// Network tunes the service network (proxy mode, recording of every
 	// request); the zero value is the release's defaults.
 	Network network.Options
@@ -121,8 +124,9 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 	for i, n := range cfg.Nodes {
 		k := kubelet.New(kubelet.Config{
 			Node: n.Name, PodSubnet: fmt.Sprintf("10.128.%d.", i), Engine: e, Store: c.store, Log: log, Events: c.events,
-			Profile: cfg.Profile, Apps: catalogApps{cfg.Apps}, StartedAt: -sim.Time(1e12),
+			Profile: cfg.Profile, Apps: kubelet.CatalogApps(cfg.Apps), StartedAt: -sim.Time(1e12),
 			MaxContainerRestartPeriod: cfg.MaxContainerRestartPeriod,
+			ParallelImagePulls:        cfg.ParallelImagePulls, MaxParallelImagePulls: cfg.MaxParallelImagePulls,
 		})
 		k.Start()
 		c.kubelets = append(c.kubelets, k)
@@ -342,11 +346,4 @@ func (c *Cluster) RunUntil(t sim.Time) error {
 // RunUntil.
 func (c *Cluster) Finish() {
 	c.log.Add(c.engine.Now(), record.KindEnd, &record.End{Events: c.engine.Stats().Fired, Hash: c.log.Hash()})
-}
-
-// catalogApps starts processes from a catalog of behaviours.
-type catalogApps struct{ c *app.Catalog }
-
-func (a catalogApps) Start(image string, n int, at sim.Time, memoryLimit int64, r *rand.Rand) kubelet.Process {
-	return a.c.Start(image, n, at, memoryLimit, r)
 }

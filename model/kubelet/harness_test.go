@@ -51,6 +51,11 @@ func (h *harness) addPod(pod *corev1.Pod) {
 	if pod.Spec.RestartPolicy == "" {
 		pod.Spec.RestartPolicy = corev1.RestartPolicyAlways
 	}
+	for i := range pod.Spec.Containers {
+		if pod.Spec.Containers[i].ImagePullPolicy == "" {
+			pod.Spec.Containers[i].ImagePullPolicy = corev1.PullIfNotPresent // as the API server defaults a tagged image
+		}
+	}
 	h.store.Pods.Create(pod)
 }
 
@@ -106,6 +111,8 @@ func (a fakeApps) Start(_ string, n int, at sim.Time, _ int64, _ *rand.Rand) Pro
 	p.start = at
 	return p
 }
+
+func (fakeApps) Pull(string, sim.Time) app.Pull { return app.Default().Pull() }
 
 func (p *fakeProc) Exit() (sim.Time, int, string, bool) {
 	own := sim.Never

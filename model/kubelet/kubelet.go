@@ -74,6 +74,11 @@ type Config struct {
 	// MaxContainerRestartPeriod is the node's
 	// crashLoopBackOff.maxContainerRestartPeriod; 0 when not set.
 	MaxContainerRestartPeriod sim.Duration
+	// ParallelImagePulls is serializeImagePulls: false: pulls run at once,
+	// up to MaxParallelImagePulls (0: no limit). By default they run one
+	// at a time.
+	ParallelImagePulls    bool
+	MaxParallelImagePulls int
 	// StartedAt is when the kubelet process started. Kubelets of the
 	// initial nodes started long before the run; a restarted kubelet starts
 	// during it, which matters to the prober's start-up jitter.
@@ -87,6 +92,9 @@ type Apps interface {
 	// process of image, at time at, in a container with the given memory
 	// limit in bytes (0: none), drawing what varies from r.
 	Start(image string, n int, at sim.Time, memoryLimit int64, r *rand.Rand) Process
+	// Pull says how the registry serves image to a pull that starts at
+	// time at.
+	Pull(image string, at sim.Time) app.Pull
 }
 
 // Process is a container's running program, as far as the kubelet can
@@ -126,17 +134,20 @@ type Kubelet struct {
 	backoff     map[string]*backoffEntry
 	legacyTimer *sim.Timer // the 1.1 syncLoop's periodic wait
 	podIPs      int
+	images      *images
 }
 
 // New returns a kubelet for cfg.Node. Call Start to begin its loops.
 func New(cfg Config) *Kubelet {
-	return &Kubelet{
+	k := &Kubelet{
 		cfg:    cfg,
 		e:      cfg.Engine,
 		rng:    cfg.Engine.Rand("kubelet/" + cfg.Node),
 		source: events.Source{Component: "kubelet", Host: cfg.Node},
 		pods:   map[types.UID]*podState{},
 	}
+	k.images = newImages(k)
+	return k
 }
 
 // Start begins the kubelet's loops and its watch of the pods bound to its

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/probesim/probesim/model/app"
 )
 
 // Event and status texts differ between releases; these functions hold every
@@ -142,4 +144,91 @@ func (k *Kubelet) httpTimeoutError() string {
 		return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
 	}
 	return "net/http: request canceled (Client.Timeout exceeded while awaiting headers)"
+}
+
+// msgPulling is the Pulling event (images/image_manager.go pullImage).
+func (k *Kubelet) msgPulling(image string) string {
+	if r := k.release(); r >= 11 && r < 14 {
+		return fmt.Sprintf("pulling image %q", image)
+	}
+	return fmt.Sprintf("Pulling image %q", image)
+}
+
+// msgPulled is the Pulled event of a successful pull that took pull on the
+// puller and total since it was asked for: the duration came in 1.19
+// (kubernetes#91563), the wait and the precise pull time in 1.26
+// (kubernetes#111772), millisecond truncation and the size in 1.30
+// (kubernetes#121719).
+func (k *Kubelet) msgPulled(image string, pull, total time.Duration, size int64) string {
+	switch r := k.release(); {
+	case r < 19:
+		return fmt.Sprintf("Successfully pulled image %q", image)
+	case r < 26:
+		return fmt.Sprintf("Successfully pulled image %q in %v", image, total)
+	case r < 30:
+		return fmt.Sprintf("Successfully pulled image %q in %v (%v including waiting)", image, pull, total)
+	default:
+		return fmt.Sprintf("Successfully pulled image %q in %v (%v including waiting). Image size: %v bytes.",
+			image, pull.Truncate(time.Millisecond), total.Truncate(time.Millisecond), size)
+	}
+}
+
+// msgPullFailed is the Failed event of a pull that failed with err.
+func (k *Kubelet) msgPullFailed(image, err string) string {
+	return fmt.Sprintf("Failed to pull image %q: %s", image, err)
+}
+
+// msgPullError is the runtime's error for a failed pull: the description's
+// text verbatim, or for app.PullNotFound the runtime's words for a missing
+// image or tag: containerd's from 1.24 (dockershim removed), the Docker
+// daemon's through CRI before, the Docker client's on 1.1. These texts are
+// typical, not pinned (docs/fidelity.md).
+func (k *Kubelet) msgPullError(image, spec string) string {
+	if spec != app.PullNotFound {
+		return spec
+	}
+	switch r := k.release(); {
+	case r < 11:
+		return fmt.Sprintf("Error: image %s not found", image)
+	case r < 24:
+		return fmt.Sprintf("rpc error: code = Unknown desc = Error response from daemon: manifest for %s not found", withTag(image))
+	default:
+		ref := normalizedRef(image)
+		return fmt.Sprintf("rpc error: code = NotFound desc = failed to pull and unpack image %q: failed to resolve reference %q: %s: not found", ref, ref, ref)
+	}
+}
+
+// msgImageBackOff is the BackOff event of a pull still backing off.
+func (k *Kubelet) msgImageBackOff(image string) string {
+	return fmt.Sprintf("Back-off pulling image %q", image)
+}
+
+// msgImageNeverPull is the ErrImageNeverPull event and message.
+func (k *Kubelet) msgImageNeverPull(image string) string {
+	return fmt.Sprintf("Container image %q is not present with pull policy of Never", image)
+}
+
+// withTag adds the default tag to an image reference that has neither a
+// tag nor a digest.
+func withTag(image string) string {
+	last := image[strings.LastIndexByte(image, '/')+1:]
+	if strings.ContainsAny(last, ":@") {
+		return image
+	}
+	return image + ":latest"
+}
+
+// normalizedRef is the fully qualified reference containerd resolves:
+// Docker Hub's domain and library/ namespace for short names, and the
+// default tag.
+func normalizedRef(image string) string {
+	image = withTag(image)
+	first, _, found := strings.Cut(image, "/")
+	switch {
+	case !found:
+		return "docker.io/library/" + image
+	case !strings.ContainsAny(first, ".:") && first != "localhost":
+		return "docker.io/" + image
+	}
+	return image
 }

@@ -1,7 +1,6 @@
 package kubelet
 
 import (
-	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -27,12 +26,6 @@ func catalog(t *testing.T, src string) *app.Catalog {
 	return c
 }
 
-type catalogApps struct{ c *app.Catalog }
-
-func (a catalogApps) Start(image string, n int, at sim.Time, mem int64, r *rand.Rand) Process {
-	return a.c.Start(image, n, at, mem, r)
-}
-
 // TestSignals pins the seed's observations of `oc exec POD -- kill 1`: a
 // Sinatra server traps TERM and exits, and the kubelet restarts the
 // container in the same pod (RESTARTS + 1, same pod name, the first restart
@@ -52,7 +45,7 @@ sinatra:*:
 		{app.SIGTSTP, false},
 	} {
 		t.Run(tc.sig.String(), func(t *testing.T) {
-			h := newHarness(t, "1.11", 1, catalogApps{apps})
+			h := newHarness(t, "1.11", 1, CatalogApps(apps))
 			h.addPod(onePod(corev1.Container{Image: "sinatra:1"}))
 			h.run(time.Minute)
 			pod, _ := h.store.Pods.Get("default", "web")

@@ -104,7 +104,12 @@ func (ps *podState) containerStatus(c *containerState, rs runtimeStatus) corev1.
 	cs := corev1.ContainerStatus{Name: c.spec.Name, Image: c.spec.Image}
 	in := rs.inst
 	if in == nil {
+		// The reason cache applies to containers that never ran too: a
+		// failed image pull shows ErrImagePull instead of ContainerCreating.
 		cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
+		if c.reason != "" {
+			cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: c.reason, Message: c.reasonMessage}
+		}
 		return cs
 	}
 	cs.ContainerID = in.id

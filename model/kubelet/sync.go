@@ -150,13 +150,24 @@ func (s *podSync) next() {
 
 // startContainer is startContainer in kuberuntime_container.go: ensure the
 // image, create the container, start it. Each step records its event; the
-// process begins when the start completes.
+// process begins when the start completes. A failed pull fails the sync,
+// which moves on to the pod's next container.
 func (s *podSync) startContainer(c *containerState) {
+	s.ps.k.images.ensure(s.ps, c, func(ok bool) {
+		if !ok {
+			s.failed = true
+			s.next()
+			return
+		}
+		s.create(c)
+	})
+}
+
+// create creates and starts container c, its image present.
+func (s *podSync) create(c *containerState) {
 	ps := s.ps
 	k := ps.k
 	ref := events.ContainerRef(ps.object, c.spec.Name)
-	k.cfg.Events.Event(k.source, ref, events.Normal, "Pulled",
-		k.msgImagePresent(c.spec.Image))
 	k.e.After(createLatency, kindRuntimeOp, func() {
 		id := k.newContainerID()
 		k.cfg.Events.Event(k.source, ref, events.Normal, "Created", k.msgCreated(c.spec.Name, id))

@@ -2,7 +2,6 @@ package network
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -35,12 +34,6 @@ type harness struct {
 	pods  int
 }
 
-type catalogApps struct{ c *app.Catalog }
-
-func (a catalogApps) Start(image string, n int, at sim.Time, mem int64, r *rand.Rand) kubelet.Process {
-	return a.c.Start(image, n, at, mem, r)
-}
-
 func catalog(t testing.TB, src string) *app.Catalog {
 	t.Helper()
 	var doc yaml.Node
@@ -69,7 +62,7 @@ func newHarness(t *testing.T, release string, seed uint64, apps string, opts Opt
 	e := sim.New(seed)
 	h := &harness{t: t, e: e, store: store.New(e), log: record.NewLog(nil), kls: map[string]*kubelet.Kubelet{}, nodes: []string{"node-1", "node-2"}}
 	ev := events.NewRecorder(e.Now, h.log, e.Rand("events"))
-	cat := catalogApps{catalog(t, apps)}
+	cat := kubelet.CatalogApps(catalog(t, apps))
 	for i, n := range h.nodes {
 		k := kubelet.New(kubelet.Config{
 			Node: n, PodSubnet: fmt.Sprintf("10.128.%d.", i), Engine: e, Store: h.store, Log: h.log, Events: ev,
