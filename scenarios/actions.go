@@ -83,7 +83,14 @@ type SetAppAction struct {
 // NodeAction names a node.
 type NodeAction struct {
 	Node string
+	// Downtime is how long a restarted kubelet is gone (restartKubelet).
+	Downtime time.Duration
 }
+
+// defaultKubeletDowntime is how long `systemctl restart kubelet` leaves a
+// node without a kubelet before the new one lists its pods: a model
+// choice (docs/scenarios.md).
+const defaultKubeletDowntime = 3 * time.Second
 
 var actionTypes = []string{"apply", "delete", "scale", "rolloutUndo", "pause", "resume", "signal", "setApp", "restartKubelet", "failNode", "recoverNode"}
 
@@ -238,9 +245,18 @@ func decodeActionBody(d *ynode.Decoder, a *Action, e ynode.Entry) {
 		}
 		a.SetApp = &SetAppAction{Image: ch.Image, Change: ch}
 	case "restartKubelet", "failNode", "recoverNode":
-		var na NodeAction
-		for _, f := range fields(d, e, "node") {
-			na.Node, _ = d.String(f.Value, f.Path)
+		na := NodeAction{Downtime: defaultKubeletDowntime}
+		known := []string{"node"}
+		if e.Key == "restartKubelet" {
+			known = append(known, "downtime")
+		}
+		for _, f := range fields(d, e, known...) {
+			switch f.Key {
+			case "node":
+				na.Node, _ = d.String(f.Value, f.Path)
+			case "downtime":
+				na.Downtime, _ = d.Duration(f.Value, f.Path)
+			}
 		}
 		required(d, e, "node")
 		if na.Node != "" {

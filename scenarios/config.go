@@ -207,6 +207,9 @@ func (s *Scenario) clusterAction(i int, a Action) (cluster.Action, error) {
 			}
 			return nil
 		}
+	case a.RestartKubelet != nil:
+		node, down := a.RestartKubelet.Node, sim.Duration(a.RestartKubelet.Downtime)
+		ca.Do = func(c *cluster.Cluster) error { return c.RestartKubelet(node, down) }
 	case a.SetApp != nil:
 		// Applied to the catalog before the run (see catalog).
 		ca.Do = func(*cluster.Cluster) error { return nil }

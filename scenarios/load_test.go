@@ -69,6 +69,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown signal", head + "actions: [{at: 1s, signal: {pods: app=web, signal: TREM}}]\n", nil, []string{`s.yaml:4:52: actions[0].signal.signal: unknown signal "TREM": expected one of TERM, KILL, INT, HUP, QUIT, USR1, USR2, STOP, CONT, TSTP`}},
 		{"setApp without image", head + "actions: [{at: 1s, setApp: {start: 1s}}]\n", nil, []string{"s.yaml:4:28: actions[0].setApp: expected an image pattern: image: NAME or image: PREFIX*"}},
 		{"node action without node", head + "actions: [{at: 1s, failNode: {}}]\n", nil, []string{"s.yaml:4:30: actions[0].failNode: missing node"}},
+		{"kubelet downtime", head + "actions: [{at: 1s, restartKubelet: {node: n, downtime: soon}}]\n", nil, []string{`s.yaml:4:56: actions[0].restartKubelet.downtime: expected a duration like "1.5s" or "2m30s", got the string "soon": invalid duration`}},
 		{"apply without kind", head + "actions: [{at: 1s, apply: {metadata: {name: web}}}]\n", nil, []string{"s.yaml:4:27: actions[0].apply: missing kind: expected a Kubernetes manifest (Pod, Deployment, ReplicaSet, Service, DeploymentConfig, Route)"}},
 		{"traffic without rate", head + "traffic: [{target: service/web}]\n", nil, []string{"s.yaml:4:11: traffic[0]: missing rate: expected requests per second, like 20/s"}},
 		{"traffic bad rate", head + "traffic: [{target: service/web, rate: fast}]\n", nil, []string{`s.yaml:4:39: traffic[0].rate: expected a positive rate like 20/s, 300/m or 2/h, got the string "fast"`}},

@@ -311,6 +311,23 @@ func (c *Cluster) Signal(namespace, pod, container string, sig app.Signal) error
 	return fmt.Errorf("pod %q is not bound to a node", pod)
 }
 
+var kindKubeletStart = sim.NewKind("cluster/kubelet-start", 10)
+
+// RestartKubelet stops the kubelet of node now, as `systemctl restart
+// kubelet` does, and starts a new kubelet process after down (the time the
+// new process takes to come up and list its pods).
+func (c *Cluster) RestartKubelet(node string, down sim.Duration) error {
+	k := c.Kubelet(node)
+	if k == nil {
+		return fmt.Errorf("node %q not found", node)
+	}
+	if err := k.Stop(); err != nil {
+		return err
+	}
+	c.engine.After(down, kindKubeletStart, k.Start)
+	return nil
+}
+
 // Kubelet returns the kubelet of a node, or nil.
 func (c *Cluster) Kubelet(node string) *kubelet.Kubelet {
 	for _, k := range c.kubelets {

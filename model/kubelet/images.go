@@ -99,6 +99,7 @@ func (m *images) ensure(ps *podState, c *containerState, done func(ok bool)) {
 	delete(m.prevErrs, key)
 	k.cfg.Events.Event(k.source, ref, events.Normal, "Pulling", k.msgPulling(image))
 	requested := now
+	epoch := k.epoch
 	m.enqueue(image, func() {
 		began := k.e.Now()
 		// The runtime pulls what the node lacks; a node that has every
@@ -108,6 +109,14 @@ func (m *images) ensure(ps *podState, c *containerState, done func(ok bool)) {
 			d = spec.Transfer.Draw(m.rng)
 		}
 		k.e.After(d, kindRuntimeOp, func() {
+			if epoch != k.epoch {
+				// The kubelet that asked has gone: the runtime still
+				// finishes the pull, nobody hears of it.
+				if spec.Error == "" {
+					m.present[image] = true
+				}
+				return
+			}
 			// The puller takes its next request once this one's result
 			// is in the image store.
 			defer m.finished()

@@ -135,6 +135,12 @@ type Kubelet struct {
 	legacyTimer *sim.Timer // the 1.1 syncLoop's periodic wait
 	podIPs      int
 	images      *images
+
+	// A restarted kubelet: down while stopped; epoch counts the processes
+	// that ended, so that work of an old process does not continue.
+	down       bool
+	epoch      uint32
+	firstTicks [3]sim.Handle
 }
 
 // New returns a kubelet for cfg.Node. Call Start to begin its loops.
@@ -154,24 +160,36 @@ func New(cfg Config) *Kubelet {
 // node. The sync tick, the PLEG relist and housekeeping each run on a grid
 // whose phase, relative to the start of the run, is drawn from the node's
 // stream: the kubelet started at some unknown moment before.
+//
+// Start after Stop is a kubelet restart: see restart.go.
 func (k *Kubelet) Start() {
+	restarted := k.down
 	if !k.cfg.Profile.PodWorkers() {
+		if restarted {
+			k.legacyTimer.Reset(sim.Duration(k.rng.Int64N(int64(legacySyncFrequency))))
+			k.restart()
+			return
+		}
 		k.startLegacy()
 		return
 	}
 	phase := func(period time.Duration) sim.Duration { return sim.Duration(k.rng.Int64N(int64(period))) }
-	k.e.After(phase(syncPeriod), kindSyncTick, func() {
+	k.firstTicks[0] = k.e.After(phase(syncPeriod), kindSyncTick, func() {
 		k.syncTick()
 		k.syncTicker = k.e.NewTicker(syncPeriod, kindSyncTick, k.syncTick)
 	})
-	k.e.After(phase(plegRelistPeriod), kindRelist, func() {
+	k.firstTicks[1] = k.e.After(phase(plegRelistPeriod), kindRelist, func() {
 		k.relist()
 		k.plegTicker = k.e.NewTicker(plegRelistPeriod, kindRelist, k.relist)
 	})
-	k.e.After(phase(housekeepingPeriod), kindHouse, func() {
+	k.firstTicks[2] = k.e.After(phase(housekeepingPeriod), kindHouse, func() {
 		k.housekeeping()
 		k.houseTicker = k.e.NewTicker(housekeepingPeriod, kindHouse, k.housekeeping)
 	})
+	if restarted {
+		k.restart()
+		return
+	}
 	k.watchPods()
 }
 
@@ -192,8 +210,8 @@ func (k *Kubelet) watchPods() {
 // checkAndUpdatePod), it ignores updates that change only the status: the
 // kubelet's own status writes must not trigger syncs.
 func (k *Kubelet) podEvent(ev store.EventType, pod, old *corev1.Pod) {
-	if pod.Spec.NodeName != k.cfg.Node {
-		return
+	if pod.Spec.NodeName != k.cfg.Node || k.down {
+		return // a stopped kubelet lists its pods again when it starts
 	}
 	ps := k.pods[pod.UID]
 	switch {

@@ -20,6 +20,7 @@ type podState struct {
 	pending     bool     // an update came while working
 	waitRelist  bool     // the next sync waits for a relist newer than lastSyncEnd
 	lastSyncEnd sim.Time // lastSyncTime in managePodLoop
+	syncEpoch   uint32   // the kubelet process that asked for the sync
 	requeueAt   sim.Time // the work queue's due time; Never when not queued
 	sync        *podSync
 

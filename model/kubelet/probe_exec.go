@@ -32,6 +32,9 @@ func (w *probeWorker) answered() {
 		w.target.dropInflight(w)
 		w.target = nil
 	}
+	if w.stopped {
+		return // the worker ended (a kubelet restart) while its probe ran
+	}
 	w.finish(w.outcome)
 }
 

@@ -34,7 +34,12 @@ func (w *probeWorker) doProbe() (keepGoing, running bool) {
 	// and resume probing.
 	if w.containerID != cs.ContainerID {
 		w.containerID = cs.ContainerID
-		w.set(w.initial)
+		// From 1.35 a new kubelet leaves the result of a container that ran
+		// before it started unset, so that a Ready container does not
+		// flap (ChangeContainerStatusOnKubeletRestart off).
+		if !(w.k.keepsStatusOnRestart() && cs.State.Running != nil && w.k.startedBeforeRestart(ps.instanceByID(w.c, cs.ContainerID))) {
+			w.set(w.initial)
+		}
 		w.onHold = false
 	}
 	// 5. On hold until a new container appears.

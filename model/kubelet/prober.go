@@ -158,7 +158,14 @@ func (w *probeWorker) start() {
 		w.loop()
 	}
 	if since := k.e.Now().Sub(k.cfg.StartedAt); k.cfg.Profile.ProbeStartJitterAlways() || w.period() > since {
-		k.e.After(sim.Duration(k.rng.Float64()*float64(w.period())), kindProbe, begin)
+		// The worker goroutine sleeps before its loop: a manual trigger
+		// meanwhile waits in its channel (busy marks it pending).
+		w.busy = true
+		k.e.After(sim.Duration(k.rng.Float64()*float64(w.period())), kindProbe, func() {
+			if !w.stopped {
+				begin()
+			}
+		})
 		return
 	}
 	begin()

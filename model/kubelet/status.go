@@ -54,23 +54,40 @@ func (ps *podState) applyProbes(st *corev1.PodStatus) {
 			cs.Ready = started && (c.spec.ReadinessProbe == nil || (c.legacyReady && c.legacyReadyID == cs.ContainerID))
 			continue
 		}
+		keep := ps.k.keepsStatusOnRestart()
 		started := false
 		if cs.State.Running != nil {
-			if r, ok := c.probes[startup].get(cs.ContainerID); ok {
+			old := ps.statusOf(c)
+			switch r, ok := c.probes[startup].get(cs.ContainerID); {
+			case ok:
 				started = r == success
-			} else {
+			case keep && old != nil && old.State.Running != nil && old.Started != nil && *old.Started:
+				// convertToAPIContainerStatuses carries Started over from
+				// the old status of a running container (1.35+).
+				started = true
+			default:
 				started = c.probes[startup] == nil
 			}
 		}
 		cs.Started = &started
 		ready := false
 		if started {
-			if r, ok := c.probes[readiness].get(cs.ContainerID); ok && r == success {
+			r, ok := c.probes[readiness].get(cs.ContainerID)
+			if ok && r == success {
 				ready = true
 			} else if w := c.probes[readiness]; w == nil {
 				ready = true
 			} else if ps.k.cfg.Profile.ReadinessManualTrigger() {
 				w.trigger()
+			}
+			// setReadyStateOnKubeletRestart (1.35+): a container that ran
+			// before this kubelet started keeps the pod's readiness until
+			// its readiness probe has a result.
+			if !ready && keep && ps.k.startedBeforeRestart(ps.instanceByID(c, cs.ContainerID)) {
+				ready = !ok
+				if c.spec.ReadinessProbe != nil && !ps.podReadyInAPI() {
+					ready = false
+				}
 			}
 		}
 		cs.Ready = ready

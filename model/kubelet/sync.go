@@ -30,6 +30,7 @@ type podSync struct {
 	// backoffUntil is the earliest crash-loop backoff expiry that failed
 	// the sync (kubecontainer.MinBackoffExpiration).
 	backoffUntil sim.Time
+	epoch        uint32 // the kubelet process that runs the sync
 }
 
 // kill is one entry of computePodActions' ContainersToKill.
@@ -40,7 +41,11 @@ type kill struct {
 	grace   sim.Duration
 }
 
-func newPodSync(ps *podState) *podSync { return &podSync{ps: ps} }
+func newPodSync(ps *podState) *podSync { return &podSync{ps: ps, epoch: ps.k.epoch} }
+
+// stale reports whether the kubelet process that ran the sync has ended:
+// what the runtime was doing for it finishes, but the sync goes no further.
+func (s *podSync) stale() bool { return s.epoch != s.ps.k.epoch }
 
 // run performs the instantaneous part of a sync: it generates and publishes
 // the API status from the PLEG cache, then computes what the runtime must do
@@ -90,6 +95,9 @@ func (s *podSync) run() {
 // killNext kills the containers computePodActions chose, one after another
 // as killContainersWithSyncResult waits for each, then moves on to starts.
 func (s *podSync) killNext() {
+	if s.stale() {
+		return
+	}
 	if len(s.toKill) == 0 {
 		s.next()
 		return
@@ -121,6 +129,9 @@ func shouldRestart(policy corev1.RestartPolicy, exitCode int32) bool {
 
 // next starts the next container of the sync, or completes the sync.
 func (s *podSync) next() {
+	if s.stale() {
+		return
+	}
 	ps := s.ps
 	if len(s.toStart) == 0 {
 		ps.finishSync(s.failed, s.backoffUntil)
@@ -170,10 +181,17 @@ func (s *podSync) create(c *containerState) {
 	ref := events.ContainerRef(ps.object, c.spec.Name)
 	k.e.After(createLatency, kindRuntimeOp, func() {
 		id := k.newContainerID()
-		k.cfg.Events.Event(k.source, ref, events.Normal, "Created", k.msgCreated(c.spec.Name, id))
+		if !s.stale() {
+			k.cfg.Events.Event(k.source, ref, events.Normal, "Created", k.msgCreated(c.spec.Name, id))
+		}
+		// The runtime finishes a start it was asked for even if the
+		// kubelet that asked has gone; only the kubelet's events and the
+		// rest of its sync are lost.
 		k.e.After(startLatency, kindRuntimeOp, func() {
 			k.runContainer(ps, c, id)
-			k.cfg.Events.Event(k.source, ref, events.Normal, "Started", k.msgStarted(c.spec.Name, id))
+			if !s.stale() {
+				k.cfg.Events.Event(k.source, ref, events.Normal, "Started", k.msgStarted(c.spec.Name, id))
+			}
 			s.next()
 		})
 	})

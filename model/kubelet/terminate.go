@@ -55,6 +55,9 @@ var kindDelete = sim.NewKind("kubelet/status-delete", phaseSync)
 // delete (status_manager.go canBeDeleted → Delete with grace 0), which
 // removes the pod from the API a moment later.
 func (s *podSync) terminated() {
+	if s.stale() {
+		return
+	}
 	ps := s.ps
 	k := ps.k
 	for i, c := range ps.containers {
@@ -69,6 +72,9 @@ func (s *podSync) terminated() {
 		}
 	}
 	k.e.After(statusUpdateLatency, kindDelete, func() {
+		if s.stale() {
+			return
+		}
 		if cur, ok := k.cfg.Store.Pods.Get(ps.pod.Namespace, ps.pod.Name); ok && cur.UID == ps.pod.UID {
 			k.cfg.Store.Pods.Delete(ps.pod.Namespace, ps.pod.Name)
 			k.cfg.Log.Add(k.e.Now(), record.KindObject, &record.Object{Header: record.Header{Object: ps.object}, Action: "deleted"})

@@ -13,6 +13,7 @@ func (k *Kubelet) updatePod(ps *podState) {
 		return
 	}
 	ps.working = true
+	ps.syncEpoch = k.epoch
 	k.e.At(k.e.Now(), kindPodSync, ps.startSync)
 }
 
@@ -22,7 +23,16 @@ func (k *Kubelet) updatePod(ps *podState) {
 // the next one.
 func (ps *podState) startSync() {
 	k := ps.k
-	if k.legacyTimer == nil && ps.lastSyncEnd != 0 && k.lastRelist <= ps.lastSyncEnd {
+	if ps.syncEpoch != k.epoch {
+		return // asked for by a kubelet process that has ended
+	}
+	// A new kubelet process has an empty cache: its first syncs wait for
+	// its first relist (GetNewerThan on a cache never updated).
+	newer := ps.lastSyncEnd
+	if k.epoch > 0 {
+		newer = max(newer, k.cfg.StartedAt)
+	}
+	if k.legacyTimer == nil && newer != 0 && k.lastRelist <= newer {
 		ps.waitRelist = true
 		return
 	}

@@ -32,6 +32,11 @@ const (
 	// KubeletEnsureSecretPulledImages makes the kubelet check that a pod
 	// may use an image already present; it changes the Pulled message.
 	KubeletEnsureSecretPulledImages = "KubeletEnsureSecretPulledImages"
+	// ChangeContainerStatusOnKubeletRestart, on, makes a restarted kubelet
+	// reset containers' readiness and startedness until their probes run
+	// again (KEP-5278: the gate appears in 1.35, deprecated and off; every
+	// release before behaves as if it were on).
+	ChangeContainerStatusOnKubeletRestart = "ChangeContainerStatusOnKubeletRestart"
 )
 
 var releases = []string{"1.1", "1.11", "1.14", "1.18", "1.20", "1.21", "1.22", "1.25", "1.26", "1.28", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36"}
@@ -82,8 +87,8 @@ func (p *Profile) SetGates(g map[string]bool) error {
 	sort.Strings(names)
 	for _, k := range names {
 		if !p.gateExists(k) {
-			return fmt.Errorf("feature gate %q does not exist in release %s: the model knows %s (1.33+), %s (1.32+) and %s (1.33+)",
-				k, p.Name, ReduceDefaultCrashLoopBackOffDecay, KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages)
+			return fmt.Errorf("feature gate %q does not exist in release %s: the model knows %s (1.33+), %s (1.32+), %s (1.33+) and %s (1.35+)",
+				k, p.Name, ReduceDefaultCrashLoopBackOffDecay, KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages, ChangeContainerStatusOnKubeletRestart)
 		}
 		p.Gates[k] = g[k]
 	}
@@ -93,6 +98,22 @@ func (p *Profile) SetGates(g map[string]bool) error {
 // The switches below name behaviour that changed between releases. Each
 // cites what changed; docs/fidelity.md has the evidence for the release
 // (its section 8 and the release switch table).
+
+// ImagePullBackOff reports whether failed image pulls back off
+// (images/image_manager.go: 10 s doubling to 300 s, per pod and image) and
+// end in the ErrImagePull / ImagePullBackOff reasons with "Error: …"
+// events. The 1.1 kubelet retries the pull at every sync and shows
+// PullImageError.
+func (p *Profile) ImagePullBackOff() bool { return p.AtLeast(11) }
+
+// ImageBackOffKeepsPullError reports whether the ImagePullBackOff message
+// carries the last pull's error (image_manager.go prevPullErrMsg, 1.32).
+func (p *Profile) ImageBackOffKeepsPullError() bool { return p.AtLeast(32) }
+
+// SerialImagePuller reports whether the kubelet pulls one image at a time
+// unless serializeImagePulls is false (kubelet config default true; 1.1
+// leaves pulls to the Docker daemon, in parallel).
+func (p *Profile) SerialImagePuller() bool { return p.AtLeast(11) }
 
 // PodWorkers reports whether the kubelet has a PLEG, per-pod workers and
 // per-probe workers. The 1.1 kubelet instead syncs every pod every
@@ -168,6 +189,8 @@ func (p *Profile) gateDefault(name string) bool {
 		return p.AtLeast(35) // alpha 1.32, beta and on by default 1.35
 	case KubeletEnsureSecretPulledImages:
 		return p.AtLeast(35) // alpha 1.33, on by default 1.35
+	case ChangeContainerStatusOnKubeletRestart:
+		return !p.AtLeast(35) // the behaviour of every release before; deprecated and off in 1.35
 	}
 	return false
 }
@@ -179,6 +202,8 @@ func (p *Profile) gateExists(name string) bool {
 		return p.AtLeast(32)
 	case ReduceDefaultCrashLoopBackOffDecay, KubeletEnsureSecretPulledImages:
 		return p.AtLeast(33)
+	case ChangeContainerStatusOnKubeletRestart:
+		return p.AtLeast(35)
 	}
 	return false
 }
