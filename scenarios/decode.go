@@ -12,15 +12,23 @@ import (
 )
 
 // decode fills s from the documents of a stream, recording problems in d.
-func (s *Scenario) decode(d *ynode.Decoder, docs []*yaml.Node) {
+// The documents of manifest files come last in docs; from says where each
+// came from.
+func (s *Scenario) decode(d *ynode.Decoder, docs []*yaml.Node, from []includedDoc) {
 	root := ynode.Resolve(docs[0])
 	if !s.isScenarioDoc(root) {
 		d.Errorf(root, "", "the first document must be the Scenario (apiVersion: %s, kind: Scenario), got %s", APIVersion, docKind(root))
 	} else {
 		s.decodeScenario(d, root)
 	}
-	for i, doc := range docs[1:] {
+	own := len(docs) - len(from)
+	for i, doc := range docs[1:own] {
 		s.decodeManifest(d, ynode.Resolve(doc), ynode.Path("").Key("documents").Index(i+1))
+	}
+	for i, doc := range docs[own:] {
+		var fd ynode.Decoder
+		s.decodeManifest(&fd, ynode.Resolve(doc), from[i].path)
+		d.Add(fd.Errors().WithFile(from[i].file))
 	}
 }
 
@@ -51,7 +59,7 @@ func (s *Scenario) isScenarioDoc(n *yaml.Node) bool {
 
 func (s *Scenario) decodeScenario(d *ynode.Decoder, root *yaml.Node) {
 	entries, _ := d.Fields(root, "", "apiVersion", "kind", "metadata", "description", "seed", "duration",
-		"cluster", "apps", "actions", "traffic", "expect")
+		"cluster", "apps", "actions", "traffic", "expect", "manifests")
 	sawAPIVersion := false
 	for _, e := range entries {
 		switch e.Key {

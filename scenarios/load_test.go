@@ -44,7 +44,7 @@ func TestLoadErrors(t *testing.T) {
 		{"wrong apiVersion", "apiVersion: probesim.dev/v1\nkind: Scenario\n", nil, []string{`s.yaml:1:13: apiVersion: expected "probesim.dev/v1alpha1", got "probesim.dev/v1"`}},
 		{"missing apiVersion", "kind: Scenario\n", nil, []string{"s.yaml:1:1: missing apiVersion: expected apiVersion: probesim.dev/v1alpha1"}},
 		{"unknown field with suggestion", head + "duraton: 5m\n", nil, []string{`s.yaml:4:1: duraton: unknown field "duraton" (did you mean "duration"?)`}},
-		{"unknown field without suggestion", head + "zzz: 1\n", nil, []string{`s.yaml:4:1: zzz: unknown field "zzz"; expected one of: apiVersion, kind, metadata, description, seed, duration, cluster, apps, actions, traffic, expect`}},
+		{"unknown field without suggestion", head + "zzz: 1\n", nil, []string{`s.yaml:4:1: zzz: unknown field "zzz"; expected one of: apiVersion, kind, metadata, description, seed, duration, cluster, apps, actions, traffic, expect, manifests`}},
 		{"negative seed", head + "seed: -1\n", nil, []string{"s.yaml:4:7: seed: expected a non-negative integer seed, got the number -1"}},
 		{"duration without unit", head + "duration: 5\n", nil, []string{`s.yaml:4:11: duration: expected a duration like "1.5s" or "2m30s", got the number 5 (a duration needs a unit: 5s?)`}},
 		{"zero duration", head + "duration: 0\n", nil, []string{"s.yaml:4:11: duration: expected a positive duration, got 0"}},
@@ -99,7 +99,7 @@ func TestLoadErrors(t *testing.T) {
 		{"errors all at once, in file order", head + "seed: x\nduration: 1\nzzz: 1\n", nil, []string{
 			`s.yaml:4:7: seed: expected a non-negative integer seed, got the string "x"`,
 			`s.yaml:5:11: duration: expected a duration like "1.5s" or "2m30s", got the number 1 (a duration needs a unit: 1s?)`,
-			`s.yaml:6:1: zzz: unknown field "zzz"; expected one of: apiVersion, kind, metadata, description, seed, duration, cluster, apps, actions, traffic, expect`,
+			`s.yaml:6:1: zzz: unknown field "zzz"; expected one of: apiVersion, kind, metadata, description, seed, duration, cluster, apps, actions, traffic, expect, manifests`,
 		}},
 		{"metadata unknown field", "apiVersion: probesim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t, nmae: u}\n", nil, []string{`s.yaml:3:21: metadata.nmae: unknown field "nmae" (did you mean "name"?)`}},
 		{"seed too large", head + "seed: 18446744073709551616\n", nil, []string{"s.yaml:4:7: seed: expected a non-negative integer seed, got the number 18446744073709551616"}},

@@ -207,16 +207,30 @@ func (s PodSelector) Matches(name string, l map[string]string) bool {
 // under; sets are --set overrides (see ApplySet), applied to the YAML nodes
 // before decoding. Every problem found is reported, as a ynode.ErrorList.
 func Load(name string, data []byte, sets ...string) (*Scenario, error) {
+	return LoadFiles(name, data, nil, sets...)
+}
+
+// LoadFiles is Load for a scenario file that may name manifest files
+// (`manifests:`), read with read relative to the directory of name.
+// Their documents follow the file's own; errors in them name their file.
+func LoadFiles(name string, data []byte, read ReadFunc, sets ...string) (*Scenario, error) {
 	docs, err := parseStream(name, data)
 	if err != nil {
 		return nil, err
 	}
+	extra, from, errs := readManifestFiles(name, ynode.Resolve(docs[0]), read)
+	if len(errs) > 0 {
+		errs = errs.WithFile(name)
+		errs.Sort()
+		return nil, errs
+	}
+	docs = append(docs, extra...)
 	if err := ApplySet(docs, sets); err != nil {
 		return nil, withFile(err, name)
 	}
 	s := &Scenario{File: name}
 	var d ynode.Decoder
-	s.decode(&d, docs)
+	s.decode(&d, docs, from)
 	if errs := d.Errors(); len(errs) > 0 {
 		errs = errs.WithFile(name)
 		errs.Sort()

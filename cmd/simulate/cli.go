@@ -331,6 +331,7 @@ func (s source) String() string {
 func (e *env) load(src source, sets []string) (*scenarios.Scenario, error) {
 	var data []byte
 	var err error
+	var read scenarios.ReadFunc // manifest files: only a scenario file may name them
 	file := src.file
 	switch {
 	case src.name != "":
@@ -341,11 +342,12 @@ func (e *env) load(src source, sets []string) (*scenarios.Scenario, error) {
 		data, err = io.ReadAll(e.stdin)
 	default:
 		data, err = e.readFile(src.file)
+		read = e.readFile
 	}
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
 	}
-	s, err := scenarios.Load(file, data, sets...)
+	s, err := scenarios.LoadFiles(file, data, read, sets...)
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
 	}

@@ -292,3 +292,56 @@ func TestStdin(t *testing.T) {
 		t.Errorf("--stats printed nothing: %s", errb.String())
 	}
 }
+
+// TestManifestFiles runs a scenario that keeps its manifests in the files
+// a user deploys (`manifests:`), relative to the scenario file.
+func TestManifestFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "deploy"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	deploy := `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: web:v1
+        readinessProbe: {httpGet: {path: /ready, port: 8080}}
+`
+	scenario := `apiVersion: probesim.dev/v1alpha1
+kind: Scenario
+metadata: {name: files}
+duration: 1m
+manifests: [../deploy/web.yaml]
+expect:
+- at: 1m
+  pods: app=web
+  ready: 1/1
+  count: 2
+`
+	for name, body := range map[string]string{"deploy/web.yaml": deploy, "ci/s.yaml": scenario} {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, stderr := call(t, "check", "-f", filepath.Join(dir, "ci/s.yaml"))
+	if code != exitOK || !strings.Contains(out, "1 of 1 expectations held") {
+		t.Errorf("exit %d\n%s%s", code, out, stderr)
+	}
+	// From standard input there is no directory to read it from.
+	var outb, errb bytes.Buffer
+	code = newEnv(strings.NewReader(scenario), &outb, &errb).run([]string{"run", "-f", "-"})
+	if stderr = errb.String(); code != exitUsage || !strings.Contains(stderr, "manifest files can be named only by a scenario file") {
+		t.Errorf("stdin: exit %d\n%s", code, stderr)
+	}
+}

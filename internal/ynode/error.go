@@ -71,13 +71,16 @@ func (l ErrorList) Err() error {
 	return l
 }
 
-// WithFile returns a copy of l whose errors name file. The errors of l are
-// not changed.
+// WithFile returns a copy of l whose errors name file, where they name no
+// file yet (an error from a file the first one includes keeps its own).
+// The errors of l are not changed.
 func (l ErrorList) WithFile(file string) ErrorList {
 	out := make(ErrorList, len(l))
 	for i, e := range l {
 		c := *e
-		c.File = file
+		if c.File == "" {
+			c.File = file
+		}
 		out[i] = &c
 	}
 	return out
