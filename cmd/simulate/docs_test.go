@@ -72,3 +72,25 @@ func simulateArgs(line string) ([]string, bool) {
 	}
 	return args, true
 }
+
+// TestReadmeExcerpt requires every line of the README's excerpt of the
+// main command's output to be in what that command prints today.
+func TestReadmeExcerpt(t *testing.T) {
+	src, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```\n(Key moments:\n.*?)```").FindStringSubmatch(string(src))
+	if m == nil {
+		t.Fatal("README: no excerpt starting with Key moments:")
+	}
+	code, out, stderr := call(t, "--scenario", "readiness-stall")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(m[1]), "\n") {
+		if line != "" && !strings.Contains(out, line+"\n") {
+			t.Errorf("README excerpt line not in the output: %q", line)
+		}
+	}
+}
