@@ -215,7 +215,7 @@ func Moments(records []record.Record) []Moment {
 				add(h.T, h.Object, "no ready endpoints")
 			case r.Ready > 0 && zero:
 				delete(zeroSince, h.Object)
-				add(h.T, h.Object, "%s again, after %s with none", plural(r.Ready, "ready endpoint"), sim.FormatShort(time.Duration(sim.Time(h.T)-sim.Time(since))))
+				add(h.T, h.Object, "%s again, after %s with none", plural(r.Ready, "ready endpoint"), sim.FormatShort(time.Duration(sim.Time(h.T)-sim.Time(since)).Round(time.Millisecond)))
 			case r.Ready > 0 && !everReady[h.Object]:
 				add(h.T, h.Object, "%s", plural(r.Ready, "ready endpoint"))
 			}
