@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/probesim/probesim/internal/ynode"
+	"github.com/probesim/probesim/model/api"
 	"github.com/probesim/probesim/model/app"
 	"github.com/probesim/probesim/model/cluster"
 	"github.com/probesim/probesim/model/version"
@@ -168,7 +169,7 @@ func (s *Scenario) clusterAction(i int, a Action) (cluster.Action, error) {
 	case a.Apply != nil:
 		obj, raw := a.Apply.Object, a.Apply.Raw
 		switch obj.(type) {
-		case *corev1.Pod, *appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Service:
+		case *corev1.Pod, *appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Service, *api.DeploymentConfig:
 		default:
 			return ca, &unsupported{a.Pos.errorf(s.File, "action apply of a %s is %v", a.Apply.Kind, ErrUnsupported)}
 		}
@@ -210,6 +211,28 @@ func (s *Scenario) clusterAction(i int, a Action) (cluster.Action, error) {
 	case a.RestartKubelet != nil:
 		node, down := a.RestartKubelet.Node, sim.Duration(a.RestartKubelet.Downtime)
 		ca.Do = func(c *cluster.Cluster) error { return c.RestartKubelet(node, down) }
+	case a.Scale != nil:
+		t, n := a.Scale.Target, a.Scale.Replicas
+		if !scalable(t.Kind) {
+			return ca, a.Pos.errorf(s.File, "scale: cannot scale a %s: expected a Deployment, ReplicaSet, DeploymentConfig or ReplicationController", t.Kind)
+		}
+		ca.Do = func(c *cluster.Cluster) error { return c.Scale(t.Kind, "", t.Name, n) }
+	case a.Pause != nil || a.Resume != nil:
+		t, paused := a.Pause, true
+		if t == nil {
+			t, paused = a.Resume, false
+		}
+		if t.Kind != "Deployment" && t.Kind != "DeploymentConfig" {
+			return ca, a.Pos.errorf(s.File, "%s: cannot pause or resume a %s: expected a Deployment or DeploymentConfig", a.Type, t.Kind)
+		}
+		ref := *t
+		ca.Do = func(c *cluster.Cluster) error { return c.SetPaused(ref.Kind, "", ref.Name, paused) }
+	case a.RolloutUndo != nil:
+		t, rev := a.RolloutUndo.Target, a.RolloutUndo.ToRevision
+		if t.Kind != "Deployment" {
+			return ca, &unsupported{a.Pos.errorf(s.File, "rolloutUndo of a %s is %v (only Deployments)", t.Kind, ErrUnsupported)}
+		}
+		ca.Do = func(c *cluster.Cluster) error { return c.RolloutUndo(t.Kind, "", t.Name, rev) }
 	case a.SetApp != nil:
 		// Applied to the catalog before the run (see catalog).
 		ca.Do = func(*cluster.Cluster) error { return nil }
@@ -250,4 +273,12 @@ func pickPods(c *cluster.Cluster, t PodTarget) []*corev1.Pod {
 		return []*corev1.Pod{pods[c.Engine().Rand("scenario/pick").IntN(len(pods))]}
 	}
 	return pods
+}
+
+func scalable(kind string) bool {
+	switch kind {
+	case "Deployment", "ReplicaSet", "DeploymentConfig", "ReplicationController":
+		return true
+	}
+	return false
 }

@@ -47,7 +47,10 @@ func fmtTime(t sim.Time) string { return sim.FormatShort(time.Duration(t).Round(
 //     the ReplicaSet itself is one, else the template of its owning
 //     Deployment (or DeploymentConfig) as last applied at or before the
 //     ReplicaSet's creation. A ReplicaSet without an Object record is
-//     taken to be named after its Deployment (NAME-HASH).
+//     taken to be named after its Deployment (NAME-HASH). The pods of a
+//     DeploymentConfig's RC also have the deployment=RC and
+//     deploymentconfig=NAME labels its controller adds;
+//   - a deployer pod (RC-deploy) has only openshift.io/deployer-pod-for.name=RC.
 type Labels struct {
 	pods      map[string][]versioned // by pod name
 	templates map[string][]versioned // by "Kind/name" of a workload
@@ -182,6 +185,11 @@ func (s *state) podLabels(name string, t sim.Time, owner string) map[string]stri
 		return l
 	}
 	kind, rs, _ := strings.Cut(owner, "/")
+	if kind == "ReplicationController" && name == rs+"-deploy" {
+		// A deployer pod: the deployer controller labels it with its
+		// deployment, not with the template's labels.
+		return map[string]string{"openshift.io/deployer-pod-for.name": rs}
+	}
 	var parent string
 	created := t
 	if o := s.objects[owner]; o != nil && o.owner != "" {
@@ -195,6 +203,15 @@ func (s *state) podLabels(name string, t sim.Time, owner string) map[string]stri
 		}
 	}
 	l, _ := at(s.l.templates[parent], created)
+	if dc, ok := strings.CutPrefix(parent, "DeploymentConfig/"); ok && kind == "ReplicationController" {
+		// appsutil.MakeDeployment adds these to the RC's pod template.
+		out := make(map[string]string, len(l)+2)
+		for k, v := range l {
+			out[k] = v
+		}
+		out["deployment"], out["deploymentconfig"] = rs, dc
+		return out
+	}
 	return l
 }
 

@@ -151,6 +151,7 @@ actions:
 - {at: 1m, delete: {pods: app=web, pick: newest, gracePeriod: 0}}
 - {at: 2m, signal: {pods: pod/web, container: web, signal: SIGTERM}}
 - {at: 3m, scale: {target: deploy/web, replicas: 5}}
+- {at: 4m, failNode: {node: big}}
 - {at: 4m, setApp: {image: "nodejs-ex:*", start: 5s}}
 expect:
 - {at: 4m, pods: app=web, status: CrashLoopBackOff, restarts: ">= 4"}
@@ -174,7 +175,7 @@ expect:
 	for _, a := range s.Actions {
 		types = append(types, a.Type)
 	}
-	if diff := cmp.Diff([]string{"delete", "signal", "scale", "setApp"}, types); diff != "" {
+	if diff := cmp.Diff([]string{"delete", "signal", "scale", "failNode", "setApp"}, types); diff != "" {
 		t.Error(diff)
 	}
 	if d := s.Actions[0].Delete; d.Pods.Pick != "newest" || *d.GracePeriod != 0 {
@@ -201,12 +202,12 @@ expect:
 
 	cfg, err := s.Config(Options{})
 	if err == nil || !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("Config: want ErrUnsupported for scale, got %v", err)
+		t.Fatalf("Config: want ErrUnsupported for failNode, got %v", err)
 	}
-	if got, want := err.Error(), "s.yaml:14:12: actions[2].scale: action scale is not supported by this build yet"; got != want {
+	if got, want := err.Error(), "s.yaml:15:12: actions[3].failNode: action failNode is not supported by this build yet"; got != want {
 		t.Errorf("Config error = %q, want %q", got, want)
 	}
-	s.Actions = append(s.Actions[:2], s.Actions[3])
+	s.Actions = append(s.Actions[:3], s.Actions[4])
 	cfg, err = s.Config(Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +222,7 @@ expect:
 	if cfg.Seed != 7 || cfg.Profile.Name != "1.35" || !cfg.Profile.Gate("ReduceDefaultCrashLoopBackOffDecay") {
 		t.Errorf("config: seed %d profile %+v", cfg.Seed, cfg.Profile)
 	}
-	if len(cfg.Objects) != 1 || len(cfg.Actions) != 3 {
+	if len(cfg.Objects) != 1 || len(cfg.Actions) != 4 {
 		t.Errorf("config: %d objects, %d actions", len(cfg.Objects), len(cfg.Actions))
 	}
 }

@@ -179,7 +179,7 @@ type PodSelector struct {
 }
 
 func parsePodSelector(s string) (PodSelector, error) {
-	if k, name, ok := strings.Cut(s, "/"); ok && !strings.ContainsAny(k, "=!(), ") {
+	if k, name, ok := strings.Cut(s, "/"); ok && !strings.ContainsAny(s, "=!(), ") {
 		if kinds[strings.ToLower(k)] != "Pod" || name == "" {
 			return PodSelector{}, fmt.Errorf("expected a label selector (app=web) or pod/NAME, got %q", s)
 		}

@@ -82,6 +82,10 @@ type Cluster struct {
 	network   *network.Network
 	bound     int
 	actionErr error
+
+	// controllers are the workload controllers (Deployment, ReplicaSet,
+	// DeploymentConfig and their deployer processes).
+	controllers *controller.Controller
 }
 
 var (
@@ -132,11 +136,13 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 		c.kubelets = append(c.kubelets, k)
 	}
 	c.store.Pods.Watch(bindLatency, c.bind)
-	controller.New(controller.Config{
+	c.controllers = controller.New(controller.Config{
 		Engine: e, Store: c.store, Log: log, Events: c.events,
 		Options:         controller.OptionsFor(cfg.Profile),
 		PodTemplateHash: api.PodTemplateHash,
-	}).Start()
+		ExitProcess:     c.exitProcess,
+	})
+	c.controllers.Start()
 	c.network = c.startNetwork(cfg.Network)
 	for i, t := range cfg.Traffic {
 		if err := c.network.AddTraffic(t); err != nil {
@@ -165,7 +171,7 @@ func (c *Cluster) create(o any) error {
 	switch o := o.(type) {
 	case *corev1.Pod:
 		return c.CreatePod(o.DeepCopy())
-	case *appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Service:
+	case *appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Service, *api.DeploymentConfig:
 		return c.Apply(o)
 	case *api.Route:
 		c.network.AddRoute(network.RouteFrom(o))
@@ -208,6 +214,8 @@ func (c *Cluster) Apply(o any) error {
 			n.Spec.ClusterIP, n.Spec.ClusterIPs = cur.Spec.ClusterIP, cur.Spec.ClusterIPs
 			return !equality.Semantic.DeepEqual(cur.Spec, n.Spec)
 		})
+	case *api.DeploymentConfig:
+		return c.applyDC(o)
 	}
 	return fmt.Errorf("applying a %T is not supported by the model yet", o)
 }

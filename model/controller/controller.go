@@ -6,6 +6,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/probesim/probesim/model/api"
 	"github.com/probesim/probesim/model/events"
@@ -89,9 +90,18 @@ type Config struct {
 	// PodTemplateHash computes a Deployment's pod-template-hash
 	// (controller.ComputeHash); nil uses api.PodTemplateHash.
 	PodTemplateHash func(template *corev1.PodTemplateSpec, collisionCount *int32) string
+	// ExitProcess ends the process of a running container, with an exit
+	// code: a deployer pod's process exits when its rollout ends. Nil
+	// leaves deployer pods running.
+	ExitProcess func(pod *corev1.Pod, container string, code int) error
+	// DeployerImage is the deployer pods' image; empty is
+	// DefaultDeployerImage.
+	DeployerImage string
 }
 
-// Controller runs the Deployment and ReplicaSet controllers of one cluster.
+// Controller runs the Deployment and ReplicaSet controllers of one cluster,
+// and OpenShift's replication manager, DeploymentConfig and deployer
+// controllers with their deployer processes.
 type Controller struct {
 	cfg   Config
 	e     *sim.Engine
@@ -102,6 +112,16 @@ type Controller struct {
 	dQueue  *queue
 	exp     map[string]*expectation
 	rollout map[string]*record.Rollout
+
+	// The OpenShift side: the replication manager, the DeploymentConfig
+	// and deployer controllers, and the deployer processes.
+	rcQueue       *queue
+	dcQueue       *queue
+	deployerQueue *queue
+	dcRollout     map[string]*record.Rollout
+	runs          map[string]*deployerRun // by RC key, the newest
+	runOrder      []*deployerRun
+	ran           map[types.UID]bool // deployer pods whose process started
 }
 
 // New returns the controllers of a cluster. Nothing happens until Start.
@@ -114,9 +134,16 @@ func New(cfg Config) *Controller {
 		names:   cfg.Engine.Rand("controller/replicaset/names"),
 		exp:     map[string]*expectation{},
 		rollout: map[string]*record.Rollout{},
+
+		dcRollout: map[string]*record.Rollout{},
+		runs:      map[string]*deployerRun{},
+		ran:       map[types.UID]bool{},
 	}
 	c.rsQueue = newQueue(c.e, kindRSSync, c.syncReplicaSet)
 	c.dQueue = newQueue(c.e, kindDeploymentSync, c.syncDeployment)
+	c.rcQueue = newQueue(c.e, kindRCSync, c.syncReplicationController)
+	c.dcQueue = newQueue(c.e, kindDCSync, c.syncDC)
+	c.deployerQueue = newQueue(c.e, kindDeployerSync, c.syncDeployer)
 	return c
 }
 
@@ -133,6 +160,19 @@ func (c *Controller) Start() {
 	}
 	for _, d := range c.s.Deployments.List() {
 		c.dQueue.Add(store.Key(d))
+	}
+	c.s.ReplicationControllers.Watch(WatchDelay, c.rcEventForRC)
+	c.s.Pods.Watch(WatchDelay, c.podEventForRC)
+	c.s.DeploymentConfigs.Watch(WatchDelay, c.dcEventForDC)
+	c.s.ReplicationControllers.Watch(WatchDelay, c.rcEventForDC)
+	c.s.ReplicationControllers.Watch(WatchDelay, c.rcEventForDeployer)
+	c.s.Pods.Watch(WatchDelay, c.podEventForDeployer)
+	for _, rc := range c.s.ReplicationControllers.List() {
+		c.rcQueue.Add(store.Key(rc))
+		c.deployerQueue.Add(store.Key(rc))
+	}
+	for _, dc := range c.s.DeploymentConfigs.List() {
+		c.dcQueue.Add(store.Key(dc))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/probesim/probesim/model/events"
 	"github.com/probesim/probesim/model/store"
 	"github.com/probesim/probesim/sim"
 )
@@ -134,7 +135,7 @@ func (c *Controller) syncReplicaSet(key string) {
 		}
 	}
 	if needsSync && rs.DeletionTimestamp == nil {
-		c.manageReplicas(active, rs)
+		c.manageReplicas(active, rs, rsOwner(key))
 	}
 	// The status is computed from the pods listed before manageReplicas
 	// acted, as in the real sync.
@@ -182,11 +183,25 @@ func (c *Controller) rsStatus(rs *appsv1.ReplicaSet, active []*corev1.Pod) appsv
 	return st
 }
 
+// podOwner says which kind of controller manages a ReplicaSet's pods: a
+// ReplicaSet, or a ReplicationController seen as a ReplicaSet (the
+// replication manager is the ReplicaSet controller behind a conversion
+// layer, pkg/controller/replication/conversion.go).
+type podOwner struct {
+	kind, apiVersion string
+	source           events.Source
+	expKey           string // the key of its expectations
+}
+
+func rsOwner(key string) podOwner {
+	return podOwner{kind: "ReplicaSet", apiVersion: "apps/v1", source: ReplicaSetSource, expKey: key}
+}
+
 // manageReplicas is replica_set.go manageReplicas: create the missing pods
 // in slow-start batches, or delete the surplus in rank order, at most
 // BurstReplicas per sync, and expect to observe each.
-func (c *Controller) manageReplicas(active []*corev1.Pod, rs *appsv1.ReplicaSet) {
-	key := store.Key(rs)
+func (c *Controller) manageReplicas(active []*corev1.Pod, rs *appsv1.ReplicaSet, o podOwner) {
+	key := o.expKey
 	diff := len(active) - int(replicas(rs.Spec.Replicas))
 	switch {
 	case diff < 0:
@@ -197,34 +212,41 @@ func (c *Controller) manageReplicas(active []*corev1.Pod, rs *appsv1.ReplicaSet)
 		// this instant.
 		for done, batch := 0, slowStartInitialBatchSize; done < n; batch *= 2 {
 			for i := 0; i < min(batch, n-done); i++ {
-				c.createPod(rs)
+				c.createPod(rs, o)
 			}
 			done += min(batch, n-done)
 		}
 	case diff > 0:
 		n := min(diff, BurstReplicas)
-		victims := PodsToDelete(active, c.relatedPods(rs), n, c.now(), c.cfg.Options)
+		victims := PodsToDelete(active, c.relatedPods(rs, o), n, c.now(), c.cfg.Options)
 		x := &expectation{del: map[string]bool{}, at: c.now()}
 		for _, p := range victims {
 			x.del[store.Key(p)] = true
 		}
 		c.exp[key] = x
 		for _, p := range victims {
-			c.deletePod(rs, p)
+			c.deletePod(rs, p, o)
 		}
 	}
 }
 
 // relatedPods is getIndirectlyRelatedPods: the pods of every ReplicaSet
 // with the same controller as rs (rs's own if it has none).
-func (c *Controller) relatedPods(rs *appsv1.ReplicaSet) []*corev1.Pod {
+func (c *Controller) relatedPods(rs *appsv1.ReplicaSet, po podOwner) []*corev1.Pod {
 	owner := controllerUID(rs)
 	if owner == "" {
 		return c.ownedPods(rs)
 	}
 	uids := map[types.UID]bool{}
+	if po.kind == "ReplicationController" {
+		for _, o := range c.s.ReplicationControllers.List() {
+			if o.Namespace == rs.Namespace && controllerUID(o) == owner {
+				uids[o.UID] = true
+			}
+		}
+	}
 	for _, o := range c.s.ReplicaSets.List() {
-		if o.Namespace == rs.Namespace && controllerUID(o) == owner {
+		if po.kind == "ReplicaSet" && o.Namespace == rs.Namespace && controllerUID(o) == owner {
 			uids[o.UID] = true
 		}
 	}
@@ -241,7 +263,7 @@ func (c *Controller) relatedPods(rs *appsv1.ReplicaSet) []*corev1.Pod {
 // the pod gets the template's labels, annotations and spec, a controller
 // reference to rs, and a name the API server generates from
 // "<rs>-" and five random letters (names.SimpleNameGenerator).
-func (c *Controller) createPod(rs *appsv1.ReplicaSet) {
+func (c *Controller) createPod(rs *appsv1.ReplicaSet, o podOwner) {
 	t := rs.Spec.Template.DeepCopy()
 	prefix := rs.Name + "-"
 	if len(prefix) > maxGeneratedNameLength {
@@ -256,7 +278,7 @@ func (c *Controller) createPod(rs *appsv1.ReplicaSet) {
 			Annotations:  t.Annotations,
 			Finalizers:   t.Finalizers,
 			OwnerReferences: []metav1.OwnerReference{{
-				APIVersion: "apps/v1", Kind: "ReplicaSet", Name: rs.Name, UID: rs.UID,
+				APIVersion: o.apiVersion, Kind: o.kind, Name: rs.Name, UID: rs.UID,
 				Controller: &yes, BlockOwnerDeletion: &yes,
 			}},
 		},
@@ -274,8 +296,8 @@ func (c *Controller) createPod(rs *appsv1.ReplicaSet) {
 	pod.CreationTimestamp = store.WallSeconds(c.now())
 	pod.Status = corev1.PodStatus{Phase: corev1.PodPending}
 	c.s.Pods.Create(pod)
-	c.object("Pod", pod.Name, "created", "ReplicaSet/"+rs.Name)
-	c.event(ReplicaSetSource, "ReplicaSet/"+rs.Name, "SuccessfulCreate", "Created pod: "+pod.Name)
+	c.object("Pod", pod.Name, "created", o.kind+"/"+rs.Name)
+	c.event(o.source, o.kind+"/"+rs.Name, "SuccessfulCreate", "Created pod: "+pod.Name)
 }
 
 func (c *Controller) randomSuffix() string {
@@ -289,12 +311,12 @@ func (c *Controller) randomSuffix() string {
 // deletePod is RealPodControl.DeletePod: a graceful delete with the pod's
 // own grace period (store.DeletePod, the API server's rules); an unbound
 // pod goes at once.
-func (c *Controller) deletePod(rs *appsv1.ReplicaSet, p *corev1.Pod) {
+func (c *Controller) deletePod(rs *appsv1.ReplicaSet, p *corev1.Pod, o podOwner) {
 	c.s.DeletePod(p.Namespace, p.Name, nil, c.now())
 	if cur, ok := c.s.Pods.Get(p.Namespace, p.Name); !ok || cur.UID != p.UID {
-		c.object("Pod", p.Name, "deleted", "ReplicaSet/"+rs.Name)
+		c.object("Pod", p.Name, "deleted", o.kind+"/"+rs.Name)
 	}
-	c.event(ReplicaSetSource, "ReplicaSet/"+rs.Name, "SuccessfulDelete", "Deleted pod: "+p.Name)
+	c.event(o.source, o.kind+"/"+rs.Name, "SuccessfulDelete", "Deleted pod: "+p.Name)
 }
 
 func splitKey(key string) (namespace, name string) {

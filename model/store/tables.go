@@ -4,6 +4,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/probesim/probesim/model/api"
 	"github.com/probesim/probesim/sim"
 )
 
@@ -14,6 +15,10 @@ type Store struct {
 	Deployments *Table[*appsv1.Deployment]
 	Services    *Table[*corev1.Service]
 	Nodes       *Table[*corev1.Node]
+	// ReplicationControllers are the versions of DeploymentConfigs.
+	ReplicationControllers *Table[*corev1.ReplicationController]
+	// DeploymentConfigs are OpenShift's workloads (apps.openshift.io/v1).
+	DeploymentConfigs *Table[*api.DeploymentConfig]
 
 	uid uint64
 }
@@ -27,6 +32,8 @@ func New(e *sim.Engine) *Store {
 	s.Deployments = newTable[*appsv1.Deployment](e, &rv, "Deployment")
 	s.Services = newTable[*corev1.Service](e, &rv, "Service")
 	s.Nodes = newTable[*corev1.Node](e, &rv, "Node")
+	s.ReplicationControllers = newTable[*corev1.ReplicationController](e, &rv, "ReplicationController")
+	s.DeploymentConfigs = newTable[*api.DeploymentConfig](e, &rv, "DeploymentConfig")
 	return s
 }
 
