@@ -42,6 +42,8 @@ type deployerRun struct {
 	log     []string
 	stopped bool
 	called  bool // the rolling updater's writer printed its first line
+	// start and end are when the process started its work and exited.
+	start, end sim.Time
 
 	// A pending wait on the RC's watch (the acceptor) or on pod deletions
 	// (waitForTerminatedPods); nil when none.
@@ -72,7 +74,7 @@ func (c *Controller) DeployerLog(namespace, pod string) []string {
 }
 
 func (c *Controller) startDeployer(pod *corev1.Pod, rcName string) {
-	r := &deployerRun{c: c, ns: pod.Namespace, name: rcName, pod: pod.UID, podName: pod.Name}
+	r := &deployerRun{c: c, ns: pod.Namespace, name: rcName, pod: pod.UID, podName: pod.Name, start: c.now(), end: -1}
 	c.runs[pod.Namespace+"/"+rcName] = r
 	c.runOrder = append(c.runOrder, r)
 	r.main()
@@ -127,6 +129,7 @@ func (r *deployerRun) finish(err error) {
 		r.printf("--> Success")
 	}
 	r.stop()
+	r.end = r.now()
 	if pod, ok := r.c.s.Pods.Get(r.ns, r.podName); ok && pod.UID == r.pod && r.c.cfg.ExitProcess != nil {
 		_ = r.c.cfg.ExitProcess(pod, DeployerContainer, code)
 	}

@@ -103,3 +103,76 @@ func TestRecreateWaitsForOldPods(t *testing.T) {
 		}
 	})
 }
+
+// TestDCRollingProperties checks the OpenShift rolling updater
+// (rolling_updater.go) for random replicas, surge, unavailable,
+// minReadySeconds, readiness and termination delays, in a rollout that
+// starts with every pod available and sees no pod failure:
+//   - pods not terminating never exceed replicas + maxSurge (scaleUp never
+//     raises the RCs' sum of sizes above it);
+//   - available pods never drop below replicas − maxUnavailable (scaleDown
+//     keeps old + available new ≥ minAvailable);
+//   - the rollout completes, the old RC at 0 and the deployment Complete.
+func TestDCRollingProperties(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.Int32Range(1, 6).Draw(rt, "replicas")
+		surge := intstr.FromInt32(rapid.Int32Range(0, 3).Draw(rt, "surge"))
+		unav := intstr.FromInt32(rapid.Int32Range(0, 3).Draw(rt, "unavailable"))
+		if rapid.Bool().Draw(rt, "percent") {
+			surge = intstr.FromString(rapid.SampledFrom([]string{"0%", "10%", "25%", "50%", "100%"}).Draw(rt, "surgePct"))
+			unav = intstr.FromString(rapid.SampledFrom([]string{"0%", "10%", "25%", "50%"}).Draw(rt, "unavailablePct"))
+		}
+		if (surge.Type == intstr.Int && surge.IntVal == 0 || surge.StrVal == "0%") &&
+			(unav.Type == intstr.Int && unav.IntVal == 0 || unav.StrVal == "0%") {
+			surge = intstr.FromInt32(1) // validation rejects both zero
+		}
+		minReady := rapid.Int32Range(0, 3).Draw(rt, "minReadySeconds")
+		maxReady := rapid.IntRange(0, 5000).Draw(rt, "maxReadyDelayMs")
+		seed := rapid.Uint64().Draw(rt, "seed")
+
+		w := newDCWorld(seed)
+		r := w.e.Rand("test/ready")
+		w.k.readyDelay = func(*corev1.Pod) sim.Duration { return sim.Duration(r.IntN(maxReady+1)) * time.Millisecond }
+		w.k.termDelay = sim.Duration(rapid.IntRange(0, 10000).Draw(rt, "termDelayMs")) * time.Millisecond
+		d := dc(n, rolling(surge, unav))
+		d.Spec.MinReadySeconds = minReady
+		w.s.DeploymentConfigs.Create(d)
+		w.e.RunUntil(sim.Time(2 * time.Minute))
+		if rc := w.rc("web-1"); rc == nil || dcPhase(rc) != PhaseComplete {
+			rt.Fatalf("version 1 did not complete")
+		}
+		appPods := func() (live, avail int) {
+			for _, p := range w.s.Pods.List() {
+				if p.Labels[DeployerPodForLabel] != "" || p.DeletionTimestamp != nil {
+					continue
+				}
+				live++
+				if IsPodAvailable(p, minReady, w.e.Now()) {
+					avail++
+				}
+			}
+			return
+		}
+		if live, avail := appPods(); live != int(n) || avail != int(n) {
+			rt.Fatalf("before the rollout: %d live, %d available", live, avail)
+		}
+		maxS, maxU := dcFenceposts(w.dc(), n)
+		w.setDCImage("web:2")
+		end := w.e.Now().Add(20 * time.Minute)
+		for w.e.Now() < end && w.e.Step() {
+			live, avail := appPods()
+			if live > int(n+maxS) {
+				rt.Fatalf("at %v: %d pods > replicas %d + maxSurge %d", w.e.Now(), live, n, maxS)
+			}
+			if avail < int(n-maxU) {
+				rt.Fatalf("at %v: %d available < replicas %d − maxUnavailable %d", w.e.Now(), avail, n, maxU)
+			}
+			if rc := w.rc("web-2"); rc != nil && dcPhase(rc) == PhaseComplete {
+				break
+			}
+		}
+		if rc := w.rc("web-2"); rc == nil || dcPhase(rc) != PhaseComplete || replicas(w.rc("web-1").Spec.Replicas) != 0 {
+			rt.Fatalf("the rollout did not complete: %v", w.c.DeployerLog("default", "web-2-deploy"))
+		}
+	})
+}
