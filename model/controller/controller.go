@@ -161,12 +161,15 @@ func (c *Controller) Start() {
 	for _, d := range c.s.Deployments.List() {
 		c.dQueue.Add(store.Key(d))
 	}
+	// The OpenShift handlers ignore every pod that is neither an RC's nor
+	// a deployer pod; filtering them out here saves a kernel event per
+	// pod change in clusters without DeploymentConfigs.
 	c.s.ReplicationControllers.Watch(WatchDelay, c.rcEventForRC)
-	c.s.Pods.Watch(WatchDelay, c.podEventForRC)
+	c.s.Pods.WatchWhere(WatchDelay, rcPod, c.podEventForRC)
 	c.s.DeploymentConfigs.Watch(WatchDelay, c.dcEventForDC)
 	c.s.ReplicationControllers.Watch(WatchDelay, c.rcEventForDC)
 	c.s.ReplicationControllers.Watch(WatchDelay, c.rcEventForDeployer)
-	c.s.Pods.Watch(WatchDelay, c.podEventForDeployer)
+	c.s.Pods.WatchWhere(WatchDelay, rcPod, c.podEventForDeployer)
 	for _, rc := range c.s.ReplicationControllers.List() {
 		c.rcQueue.Add(store.Key(rc))
 		c.deployerQueue.Add(store.Key(rc))
@@ -210,4 +213,20 @@ func (c *Controller) ownedPods(rs *appsv1.ReplicaSet) []*corev1.Pod {
 		}
 	}
 	return out
+}
+
+// rcPod reports whether a pod is an RC's or a deployer pod (owned by an
+// RC, not as its controller), before or after a change.
+func rcPod(pod, old *corev1.Pod) bool {
+	for _, p := range [2]*corev1.Pod{pod, old} {
+		if p == nil {
+			continue
+		}
+		for _, r := range p.OwnerReferences {
+			if r.Kind == "ReplicationController" {
+				return true
+			}
+		}
+	}
+	return false
 }
