@@ -214,53 +214,63 @@ func (c *Controller) dcDeployments(dc *api.DeploymentConfig) []*corev1.Replicati
 	return out
 }
 
-// syncDC is deploymentconfig_controller.go Handle. Adoption and orphaning
-// by label are not modelled: only the RCs the controller made count.
+// syncDC is the DeploymentConfig controller's work function: Handle, then
+// handleErr (requeue with backoff on error, forget on success).
 func (c *Controller) syncDC(key string) {
+	if c.handleDC(key) {
+		c.dcQueue.Retry(key)
+		return
+	}
+	c.dcQueue.Forget(key)
+}
+
+// handleDC is deploymentconfig_controller.go Handle; it reports whether the
+// sync failed and must be retried. Adoption and orphaning by label are not
+// modelled: only the RCs the controller made count.
+func (c *Controller) handleDC(key string) (retry bool) {
 	ns, name := splitKey(key)
 	cur, ok := c.s.DeploymentConfigs.Get(ns, name)
 	if !ok {
-		return
+		return false
 	}
 	dc := copyDC(cur)
 	if dc.Status.LatestVersion == 0 && !hasTrigger(dc, api.DeploymentTriggerOnConfigChange) && !hasTrigger(dc, api.DeploymentTriggerOnImageChange) {
 		c.updateDCStatus(dc, nil)
-		return
+		return false
 	}
 	rcs := c.dcDeployments(dc)
 	if dc.DeletionTimestamp != nil {
 		c.updateDCStatus(dc, rcs)
-		return
+		return false
 	}
 	latestExists, latest := latestDeploymentInfo(dc, rcs)
 	if !latestExists && c.cancelRunningRollouts(dc, rcs) {
 		// "found previous inflight deployment - requeuing"
-		c.dcQueue.AddRateLimited(key)
-		return
+		return true
 	}
 	cp := copyDC(dc)
 	trigger, skip := triggerActivated(cp, latestExists, latest)
 	if !skip && trigger {
 		cp.Status.LatestVersion++
 		c.updateDCStatus(cp, rcs)
-		return
+		return false
 	}
 	if skip && dc.Status.LatestVersion == 0 {
 		c.updateDCStatus(cp, rcs)
-		return
+		return false
 	}
 	if latestExists {
 		if !isTerminated(latest) {
 			c.updateDCStatus(dc, rcs)
-			return
+			return false
 		}
 		c.reconcileDeployments(dc, rcs)
-		return
+		return false
 	}
 	if dc.Spec.Paused {
 		c.cleanupOldDeployments(dc, rcs)
 		c.updateDCStatus(dc, rcs)
-		return
+		return false
 	}
 	rc := c.makeDeployment(dc)
 	if _, taken := c.s.ReplicationControllers.Get(rc.Namespace, rc.Name); taken {
@@ -268,7 +278,7 @@ func (c *Controller) syncDC(key string) {
 		c.eventType(DeploymentConfigSource, "DeploymentConfig/"+dc.Name, events.Warning, "DeploymentCreationFailed",
 			fmt.Sprintf("Couldn't deploy version %d: %v", dc.Status.LatestVersion, err))
 		c.updateDCStatus(dc, rcs)
-		return
+		return false
 	}
 	c.s.ReplicationControllers.Create(rc)
 	c.object("ReplicationController", rc.Name, "created", "DeploymentConfig/"+dc.Name)
@@ -277,6 +287,7 @@ func (c *Controller) syncDC(key string) {
 	rcs = append(rcs, rc)
 	c.cleanupOldDeployments(dc, rcs)
 	c.updateDCStatus(dc, rcs, c.dcCondition("Progressing", corev1.ConditionTrue, ReasonNewRCCreated, msg))
+	return false
 }
 
 // triggerActivated is deploymentconfig_controller.go triggerActivated for

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/probesim/probesim/model/api"
+	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/model/store"
 	"github.com/probesim/probesim/sim"
 )
@@ -314,5 +315,55 @@ func TestDCPausedConfigChange(t *testing.T) {
 	w.e.RunUntil(sim.Time(90 * time.Second))
 	if rc := w.rc("web-2"); rc == nil || dcPhase(rc) != PhaseComplete {
 		t.Fatalf("resumed config did not roll out version 2")
+	}
+}
+
+// TestDCCancelledByNewerVersion pins a template change during a rollout:
+// the trigger makes version 3, cancelRunningRollouts marks web-2 cancelled
+// and requeues the config until it is terminated; the deployer controller
+// deletes web-2's deployer pod, and when it is gone marks web-2 Failed
+// (RolloutCancelled); then web-3 is created, and its deployer scales the
+// cancelled web-2 down before rolling from web-1, the last complete one.
+func TestDCCancelledByNewerVersion(t *testing.T) {
+	w := newDCWorld(1)
+	w.s.DeploymentConfigs.Create(dc(3, rolling(intstr.FromString("25%"), intstr.FromString("25%"))))
+	w.e.RunUntil(sim.Time(60 * time.Second))
+	w.setDCImage("web:bad")
+	w.e.RunUntil(sim.Time(90 * time.Second))
+	w.setDCImage("web:2")
+	w.e.RunUntil(sim.Time(150 * time.Second))
+	for reason, want := range map[string][]string{
+		"DeploymentCancelled": {`Cancelled deployment "web-2" superceded by version 3`},
+		"RolloutCancelled":    {`Rollout for "default/web-2" cancelled`},
+		"DeploymentCreated": {`Created new replication controller "web-1" for version 1`,
+			`Created new replication controller "web-2" for version 2`, `Created new replication controller "web-3" for version 3`},
+	} {
+		if diff := cmp.Diff(want, w.events(reason)); diff != "" {
+			t.Errorf("%s events (-want +got):\n%s", reason, diff)
+		}
+	}
+	// The config is requeued with handleErr's backoff while the deployer
+	// pod terminates (2 s here): a sync on each failure's AddRateLimited
+	// (5 ms · 2^failures, the earliest pending add winning) and one on the
+	// RC's update at +1 ms.
+	var at []sim.Duration
+	for _, r := range w.log.Records() {
+		if ev, ok := r.(*record.Event); ok && ev.Reason == "DeploymentAwaitingCancellation" {
+			at = append(at, sim.Time(ev.T).Sub(sim.Time(90*time.Second+2*time.Millisecond)))
+		}
+	}
+	want := []sim.Duration{0, 1e6, 5e6, 25e6, 65e6, 145e6, 305e6, 625e6, 1265e6}
+	if diff := cmp.Diff(want, at); diff != "" {
+		t.Errorf("DeploymentAwaitingCancellation times after the change (-want +got):\n%s", diff)
+	}
+	web2 := w.rc("web-2")
+	if dcPhase(web2) != PhaseFailed || !isCancelled(web2) || web2.Annotations[DCStatusReasonAnnotation] != "newer deployment was found running" {
+		t.Errorf("web-2: %v", web2.Annotations)
+	}
+	if got := w.c.DeployerLog("default", "web-3-deploy"); len(got) < 2 || got[0] != "--> Scaled older deployment web-2 down" || got[len(got)-1] != "--> Success" {
+		t.Errorf("web-3's deployer log: %q", got)
+	}
+	if a, b, c := replicas(w.rc("web-1").Spec.Replicas), replicas(web2.Spec.Replicas), replicas(w.rc("web-3").Spec.Replicas); a != 0 || b != 0 || c != 3 {
+		t.Errorf("replicas web-1 %d, web-2 %d, web-3 %d", a, b, c)
 	}
 }

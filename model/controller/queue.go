@@ -31,10 +31,14 @@ type queue struct {
 	tokens     float64 // the rate limiter's bucket
 	bucketAt   sim.Time
 	bucketInit bool
+
+	// fails counts, per key, the syncs that failed since the key was last
+	// forgotten: the per-item exponential backoff's exponent.
+	fails map[string]int
 }
 
 func newQueue(e *sim.Engine, kind sim.Kind, sync func(string)) *queue {
-	q := &queue{e: e, kind: kind, sync: sync, dirty: map[string]bool{}, waiting: map[string]*sim.Timer{}}
+	q := &queue{e: e, kind: kind, sync: sync, dirty: map[string]bool{}, waiting: map[string]*sim.Timer{}, fails: map[string]int{}}
 	q.step = q.process
 	return q
 }
@@ -76,6 +80,12 @@ func (q *queue) AddAfter(key string, d sim.Duration) {
 // never fail) and the queue-wide token bucket's (BucketRateLimiter, 10 per
 // second with a burst of 100, golang.org/x/time/rate Reserve semantics).
 func (q *queue) AddRateLimited(key string) {
+	q.AddAfter(key, max(rateLimitBase, q.bucketDelay()))
+}
+
+// bucketDelay takes a token from the queue-wide bucket and returns how long
+// its reservation waits.
+func (q *queue) bucketDelay() sim.Duration {
 	now := q.e.Now()
 	if !q.bucketInit {
 		q.tokens, q.bucketInit = bucketBurst, true
@@ -84,12 +94,38 @@ func (q *queue) AddRateLimited(key string) {
 	}
 	q.bucketAt = now
 	q.tokens--
-	d := rateLimitBase
 	if q.tokens < 0 {
-		d = max(d, sim.Duration(-q.tokens/bucketQPS*1e9))
+		return sim.Duration(-q.tokens / bucketQPS * 1e9)
 	}
-	q.AddAfter(key, d)
+	return 0
 }
+
+// maxRetries is how many times the OpenShift controllers requeue a key
+// whose sync fails before dropping it (maxRetryCount in origin's
+// deploymentconfig and deployer controllers).
+const maxRetries = 15
+
+// Retry requeues key after a failed sync, as handleErr does with
+// AddRateLimited without Forget: the per-item delay doubles from
+// rateLimitBase with each failure (ItemExponentialFailureRateLimiter, capped
+// at 1000 s), and the bucket's applies too. After maxRetries failures the
+// key is dropped (Forget) until something queues it again.
+func (q *queue) Retry(key string) {
+	n := q.fails[key]
+	if n >= maxRetries {
+		delete(q.fails, key)
+		return
+	}
+	q.fails[key] = n + 1
+	d := rateLimitBase << n
+	if limit := 1000 * sim.Duration(1e9); d > limit || d <= 0 {
+		d = limit
+	}
+	q.AddAfter(key, max(d, q.bucketDelay()))
+}
+
+// Forget resets key's failure count after a sync that succeeded.
+func (q *queue) Forget(key string) { delete(q.fails, key) }
 
 // The overall bucket of workqueue.DefaultControllerRateLimiter.
 const (
