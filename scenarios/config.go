@@ -169,7 +169,7 @@ func (s *Scenario) clusterAction(i int, a Action) (cluster.Action, error) {
 	case a.Apply != nil:
 		obj, raw := a.Apply.Object, a.Apply.Raw
 		switch obj.(type) {
-		case *corev1.Pod, *appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Service, *api.DeploymentConfig:
+		case *corev1.Pod, *appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Service, *api.DeploymentConfig, *corev1.ReplicationController:
 		default:
 			return ca, &unsupported{a.Pos.errorf(s.File, "action apply of a %s is %v", a.Apply.Kind, ErrUnsupported)}
 		}

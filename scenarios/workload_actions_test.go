@@ -131,7 +131,8 @@ func scalingEvents(c *cluster.Cluster, from time.Duration) []string {
 // TestPauseResumeActions pins the pause and resume actions: spec.paused,
 // the DeploymentPaused and DeploymentResumed conditions (sync.go
 // checkPausedConditions), no rollout of a template change while paused,
-// and kubectl's error for pausing a paused Deployment.
+// and kubectl's error for resuming one that is not paused
+// (polymorphichelpers objectresumer.go).
 func TestPauseResumeActions(t *testing.T) {
 	src := head + webApps + `actions:
 - {at: 20s, pause: deployment/web}
@@ -156,7 +157,7 @@ func TestPauseResumeActions(t *testing.T) {
 		t.Errorf("resumed: %+v, ReplicaSets %v", p, rsSizes(c))
 	}
 	err = c.RunUntil(sim.Time(100 * time.Second))
-	if err == nil || err.Error() != `actions[3] (resume) at 1m30s: deployments.apps "web" is already resumed` {
+	if err == nil || err.Error() != `actions[3] (resume) at 1m30s: deployments.apps "web" is not paused` {
 		t.Errorf("second resume: %v", err)
 	}
 }
@@ -239,5 +240,38 @@ spec:
 	}
 	if log := c.DeployerLog("", "web-1-deploy"); len(log) == 0 || log[len(log)-1] != "--> Success" {
 		t.Errorf("deployer log %q", log)
+	}
+}
+
+// TestReadinessStallDCDeployerLog pins what `oc logs web-2-deploy` shows in
+// the readiness-stall-dc built-in, and when the deployer gives up: its
+// process starts when the pod is seen Running (1:00.696), scales web-2 to 1
+// (seen at +1 s), sleeps 1 s, cannot scale down (+2 s: the last progress),
+// then fails on the first loop that ends more than 600 s later, at +603 s.
+func TestReadinessStallDCDeployerLog(t *testing.T) {
+	data, err := Builtin("readiness-stall-dc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := runScenario(t, string(data), 13*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"--> Scaling up web-2 from 0 to 3, scaling down web-1 from 3 to 0 (keep 3 pods available, don't exceed 4 pods)",
+		"    Scaling web-2 up to 1",
+		"error: timed out waiting for any update progress to be made",
+	}
+	if diff := cmp.Diff(want, c.DeployerLog("", "web-2-deploy")); diff != "" {
+		t.Errorf("deployer log (-want +got):\n%s", diff)
+	}
+	var exit sim.Time = -1
+	for _, r := range c.Log().Records() {
+		if ct, ok := r.(*record.Container); ok && ct.Object == "Pod/web-2-deploy" && ct.State == "terminated" {
+			exit = sim.Time(ct.T)
+		}
+	}
+	if got, want := time.Duration(exit).Round(time.Millisecond), 60696*time.Millisecond+603*time.Second; got != want {
+		t.Errorf("the deployer exited at %v, want %v", got, want)
 	}
 }

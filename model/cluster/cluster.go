@@ -171,7 +171,7 @@ func (c *Cluster) create(o any) error {
 	switch o := o.(type) {
 	case *corev1.Pod:
 		return c.CreatePod(o.DeepCopy())
-	case *appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Service, *api.DeploymentConfig:
+	case *appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Service, *api.DeploymentConfig, *corev1.ReplicationController:
 		return c.Apply(o)
 	case *api.Route:
 		c.network.AddRoute(network.RouteFrom(o))
@@ -216,6 +216,12 @@ func (c *Cluster) Apply(o any) error {
 		})
 	case *api.DeploymentConfig:
 		return c.applyDC(o)
+	case *corev1.ReplicationController:
+		return applyTo(c, c.store.ReplicationControllers, o.DeepCopy(), "ReplicationController", now, func(cur, n *corev1.ReplicationController) bool {
+			changed := !equality.Semantic.DeepEqual(cur.Spec, n.Spec)
+			n.Status = cur.Status
+			return changed
+		})
 	}
 	return fmt.Errorf("applying a %T is not supported by the model yet", o)
 }

@@ -43,6 +43,14 @@ func (c *Cluster) ApplyPatch(obj any, raw []byte) error {
 			}
 			return c.Apply(&n)
 		}
+	case *corev1.ReplicationController:
+		if cur, ok := c.store.ReplicationControllers.Get(namespaceOf(o.Namespace), o.Name); ok {
+			var n corev1.ReplicationController
+			if err := mergeInto(*cur, raw, &n); err != nil {
+				return fmt.Errorf("replicationcontrollers %q: %w", o.Name, err)
+			}
+			return c.Apply(&n)
+		}
 	case *api.DeploymentConfig:
 		if cur, ok := c.store.DeploymentConfigs.Get(namespaceOf(o.Namespace), o.Name); ok {
 			var n api.DeploymentConfig

@@ -137,12 +137,13 @@ func (c *Cluster) Scale(kind, namespace, name string, replicas int32) error {
 
 // SetPaused pauses (or resumes) a Deployment or DeploymentConfig, as
 // `kubectl rollout pause|resume` and `oc rollout pause|resume` do: they
-// patch spec.paused, and fail if it already has that value.
+// patch spec.paused, and fail with the object pauser's (resumer's) error if
+// it already has that value ("is already paused", "is not paused").
 func (c *Cluster) SetPaused(kind, namespace, name string, paused bool) error {
 	namespace = namespaceOf(namespace)
-	verb, plural := "paused", "deployments.apps"
+	verb, plural := "is already paused", "deployments.apps"
 	if !paused {
-		verb = "resumed"
+		verb = "is not paused"
 	}
 	switch kind {
 	case "Deployment":
@@ -151,7 +152,7 @@ func (c *Cluster) SetPaused(kind, namespace, name string, paused bool) error {
 			return fmt.Errorf("%s %q not found", plural, name)
 		}
 		if cur.Spec.Paused == paused {
-			return fmt.Errorf("deployments.apps %q is already %s", name, verb)
+			return fmt.Errorf("deployments.apps %q %s", name, verb)
 		}
 		d := cur.DeepCopy()
 		d.Spec.Paused = paused
@@ -163,7 +164,7 @@ func (c *Cluster) SetPaused(kind, namespace, name string, paused bool) error {
 			return fmt.Errorf("deploymentconfigs.apps.openshift.io %q not found", name)
 		}
 		if cur.Spec.Paused == paused {
-			return fmt.Errorf("deploymentconfigs.apps.openshift.io %q is already %s", name, verb)
+			return fmt.Errorf("deploymentconfigs.apps.openshift.io %q %s", name, verb)
 		}
 		dc := dcCopy(cur)
 		dc.Spec.Paused = paused
