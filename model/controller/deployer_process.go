@@ -558,9 +558,9 @@ func (r *deployerRun) rolling(dc *api.DeploymentConfig, from, to *corev1.Replica
 		r.minAvailable = 0
 	}
 	r.oldRC, r.newRC = oldRC, newRC
-	r.interval = sim.Duration(*p.IntervalSeconds) * time.Second
-	r.period = sim.Duration(*p.UpdatePeriodSeconds) * time.Second
-	r.timout = sim.Duration(*p.TimeoutSeconds) * time.Second
+	r.interval = seconds(p.IntervalSeconds, api.DefaultRollingIntervalSeconds)
+	r.period = seconds(p.UpdatePeriodSeconds, api.DefaultRollingUpdatePeriodSeconds)
+	r.timout = seconds(p.TimeoutSeconds, api.DefaultRollingTimeoutSeconds)
 	r.minReady = dc.Spec.MinReadySeconds
 	r.updaterf("Scaling up %s from %d to %d, scaling down %s from %d to 0 (keep %d pods available, don't exceed %d pods)",
 		newRC.Name, replicas(newRC.Spec.Replicas), r.desired, oldRC.Name, replicas(oldRC.Spec.Replicas), r.minAvailable, r.desired+r.surge)
@@ -692,4 +692,13 @@ func (r *deployerRun) rollingCleanup() {
 		}
 		r.finish(nil)
 	})
+}
+
+// seconds is *p seconds, or def when p is nil (defaulting fills every one
+// of these; the fallback keeps an undefaulted object from panicking).
+func seconds(p *int64, def int64) sim.Duration {
+	if p != nil {
+		def = *p
+	}
+	return sim.Duration(def) * time.Second
 }

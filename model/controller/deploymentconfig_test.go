@@ -367,3 +367,30 @@ func TestDCCancelledByNewerVersion(t *testing.T) {
 		t.Errorf("replicas web-1 %d, web-2 %d, web-3 %d", a, b, c)
 	}
 }
+
+// TestDCRecreateAcceptorTimeout pins a Recreate rollout whose first new pod
+// never becomes available: the acceptor gives up after timeoutSeconds
+// ("took longer than 30 seconds to become available"), the deployment
+// fails, and the reconcile scales the old version, already at 0, back up.
+func TestDCRecreateAcceptorTimeout(t *testing.T) {
+	w := newDCWorld(1)
+	timeout := int64(30)
+	d := dc(2, api.DeploymentStrategy{Type: api.DeploymentStrategyTypeRecreate,
+		RecreateParams: &api.RecreateDeploymentStrategyParams{TimeoutSeconds: &timeout}})
+	w.s.DeploymentConfigs.Create(d)
+	w.e.RunUntil(sim.Time(60 * time.Second))
+	w.setDCImage("web:bad")
+	w.e.RunUntil(sim.Time(120 * time.Second))
+	want := []string{
+		"--> Scaling web-1 down to zero",
+		"--> Scaling web-2 to 1 before performing acceptance check",
+		"error: update acceptor rejected web-2: pods for rc 'default/web-2' took longer than 30 seconds to become available",
+	}
+	if diff := cmp.Diff(want, w.c.DeployerLog("default", "web-2-deploy")); diff != "" {
+		t.Errorf("deployer log (-want +got):\n%s", diff)
+	}
+	want = []string{`Scaled replication controller "web-1" from 0 to 2`, `Scaled replication controller "web-2" from 1 to 0`}
+	if diff := cmp.Diff(want, w.events("ReplicationControllerScaled")); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
