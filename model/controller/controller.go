@@ -122,6 +122,8 @@ type Controller struct {
 	runs          map[string]*deployerRun // by RC key, the newest
 	runOrder      []*deployerRun
 	ran           map[types.UID]bool // deployer pods whose process started
+	encodedDCs    map[types.UID]*encodedDC
+	dcTemplates   map[string]versionedJSON
 }
 
 // New returns the controllers of a cluster. Nothing happens until Start.
@@ -138,6 +140,9 @@ func New(cfg Config) *Controller {
 		dcRollout: map[string]*record.Rollout{},
 		runs:      map[string]*deployerRun{},
 		ran:       map[types.UID]bool{},
+
+		encodedDCs:  map[types.UID]*encodedDC{},
+		dcTemplates: map[string]versionedJSON{},
 	}
 	c.rsQueue = newQueue(c.e, kindRSSync, c.syncReplicaSet)
 	c.dQueue = newQueue(c.e, kindDeploymentSync, c.syncDeployment)

@@ -93,7 +93,7 @@ func (c *Controller) syncDeployer(key string) {
 			c.cleanupDeployerPods(rc)
 			break
 		}
-		if enc, err := decodeDC(rc); err == nil {
+		if enc, err := c.decodeDC(rc); err == nil {
 			if t := dcTimeout(enc); t > 0 && int64(c.now().Sub(store.SimTime(rc.CreationTimestamp))/sim.Duration(time.Second)) > t {
 				next = PhaseFailed
 				ann[DCStatusReasonAnnotation] = reasonCannotCreateDeployer
@@ -158,7 +158,7 @@ func (c *Controller) syncDeployer(key string) {
 	cp := rc.DeepCopy()
 	cp.Annotations = ann
 	if cp.Spec.Replicas != nil && *cp.Spec.Replicas != 0 && (next == PhaseComplete || next == PhaseFailed) {
-		if enc, err := decodeDC(cp); err == nil && enc.Spec.Test {
+		if enc, err := c.decodeDC(cp); err == nil && enc.Spec.Test {
 			zero := int32(0)
 			cp.Spec.Replicas = &zero
 			cp.Generation++
@@ -240,7 +240,7 @@ func (c *Controller) cleanupDeployerPods(rc *corev1.ReplicationController) {
 // activeDeadlineSeconds from the strategy (6 h by default), the template's
 // node selector, and a (non-controller) owner reference to the RC.
 func (c *Controller) makeDeployerPod(rc *corev1.ReplicationController) (*corev1.Pod, error) {
-	dc, err := decodeDC(rc)
+	dc, err := c.decodeDC(rc)
 	if err != nil {
 		return nil, err
 	}

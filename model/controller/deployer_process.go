@@ -225,7 +225,7 @@ func (r *deployerRun) main() {
 		r.finish(fmt.Errorf("couldn't get deployment %s: replicationcontrollers %q not found", r.ns+"/"+r.name, r.name))
 		return
 	}
-	dc, err := decodeDC(to)
+	dc, err := r.c.decodeDC(to)
 	if err != nil {
 		r.finish(err)
 		return

@@ -73,31 +73,54 @@ var (
 
 var kindDCSync = sim.NewKind("controller/deploymentconfig/sync", 50)
 
-// copyDC deep-copies a DeploymentConfig through its JSON form, which is
-// what the API server stores.
-func copyDC(dc *api.DeploymentConfig) *api.DeploymentConfig {
-	b, err := json.Marshal(dc)
-	if err != nil {
-		panic(fmt.Sprintf("encoding DeploymentConfig %s: %v", dc.Name, err))
+// withStatusCopy returns a copy of dc whose status may be changed: stored
+// objects are immutable snapshots and the controllers never change a
+// DeploymentConfig's metadata or spec, so those are shared.
+func withStatusCopy(dc *api.DeploymentConfig) *api.DeploymentConfig {
+	cp := *dc
+	cp.Status.Conditions = append([]api.DeploymentCondition(nil), dc.Status.Conditions...)
+	if d := dc.Status.Details; d != nil {
+		dd := *d
+		dd.Causes = append([]api.DeploymentCause(nil), d.Causes...)
+		cp.Status.Details = &dd
 	}
-	var out api.DeploymentConfig
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(fmt.Sprintf("decoding DeploymentConfig %s: %v", dc.Name, err))
-	}
-	return &out
+	return &cp
+}
+
+// encodedDC is one RC's decoded openshift.io/encoded-deployment-config and
+// its template's JSON, kept because the annotation never changes.
+type encodedDC struct {
+	raw      string
+	dc       *api.DeploymentConfig
+	template string
 }
 
 // decodeDC is appsutil.DecodeDeploymentConfig: the config encoded in an RC.
-func decodeDC(rc *corev1.ReplicationController) (*api.DeploymentConfig, error) {
+// The result is shared and must not be changed.
+func (c *Controller) decodeDC(rc *corev1.ReplicationController) (*api.DeploymentConfig, error) {
+	e, err := c.encoded(rc)
+	if err != nil {
+		return nil, err
+	}
+	return e.dc, nil
+}
+
+func (c *Controller) encoded(rc *corev1.ReplicationController) (*encodedDC, error) {
 	s, ok := rc.Annotations[DCEncodedConfigAnnotation]
 	if !ok {
 		return nil, fmt.Errorf("object %s does not have encoded deployment config annotation", rc.Name)
+	}
+	if e := c.encodedDCs[rc.UID]; e != nil && e.raw == s {
+		return e, nil
 	}
 	var dc api.DeploymentConfig
 	if err := json.Unmarshal([]byte(s), &dc); err != nil {
 		return nil, err
 	}
-	return &dc, nil
+	t, _ := json.Marshal(dc.Spec.Template)
+	e := &encodedDC{raw: s, dc: &dc, template: string(t)}
+	c.encodedDCs[rc.UID] = e
+	return e, nil
 }
 
 func dcVersion(rc *corev1.ReplicationController) int64 {
@@ -186,6 +209,7 @@ func dcTimeout(dc *api.DeploymentConfig) int64 {
 func (c *Controller) dcEventForDC(ev store.EventType, dc, _ *api.DeploymentConfig) {
 	if ev == store.Deleted {
 		delete(c.dcRollout, store.Key(dc))
+		delete(c.dcTemplates, store.Key(dc))
 		return
 	}
 	c.dcQueue.Add(store.Key(dc))
@@ -233,7 +257,7 @@ func (c *Controller) handleDC(key string) (retry bool) {
 	if !ok {
 		return false
 	}
-	dc := copyDC(cur)
+	dc := withStatusCopy(cur)
 	if dc.Status.LatestVersion == 0 && !hasTrigger(dc, api.DeploymentTriggerOnConfigChange) && !hasTrigger(dc, api.DeploymentTriggerOnImageChange) {
 		c.updateDCStatus(dc, nil)
 		return false
@@ -248,8 +272,8 @@ func (c *Controller) handleDC(key string) (retry bool) {
 		// "found previous inflight deployment - requeuing"
 		return true
 	}
-	cp := copyDC(dc)
-	trigger, skip := triggerActivated(cp, latestExists, latest)
+	cp := withStatusCopy(dc)
+	trigger, skip := c.triggerActivated(cp, latestExists, latest)
 	if !skip && trigger {
 		cp.Status.LatestVersion++
 		c.updateDCStatus(cp, rcs)
@@ -293,7 +317,7 @@ func (c *Controller) handleDC(key string) (retry bool) {
 // triggerActivated is deploymentconfig_controller.go triggerActivated for
 // the ConfigChange trigger; image change triggers need an image registry and
 // never fire in the model.
-func triggerActivated(dc *api.DeploymentConfig, latestExists bool, latest *corev1.ReplicationController) (trigger, skip bool) {
+func (c *Controller) triggerActivated(dc *api.DeploymentConfig, latestExists bool, latest *corev1.ReplicationController) (trigger, skip bool) {
 	if dc.Spec.Paused {
 		return false, false
 	}
@@ -324,11 +348,11 @@ func triggerActivated(dc *api.DeploymentConfig, latestExists bool, latest *corev
 		return false, false
 	}
 	if configTrigger {
-		enc, err := decodeDC(latest)
+		enc, err := c.encoded(latest)
 		if err != nil {
 			return false, true
 		}
-		if !sameTemplate(dc.Spec.Template, enc.Spec.Template) {
+		if c.templateJSON(dc) != enc.template {
 			recordConfigChangeCause(dc)
 			return true, false
 		}
@@ -336,14 +360,21 @@ func triggerActivated(dc *api.DeploymentConfig, latestExists bool, latest *corev
 	return false, false
 }
 
-// sameTemplate is HasLatestPodTemplate's comparison. Both sides are
-// compared in their JSON form, as the controller compares two decoded
-// objects.
-func sameTemplate(a, b *corev1.PodTemplateSpec) bool {
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return string(ja) == string(jb)
+// templateJSON is the JSON form of dc's template, in which
+// HasLatestPodTemplate's comparison is made: the controller compares two
+// decoded objects, the model their encodings. It is kept per
+// resourceVersion.
+func (c *Controller) templateJSON(dc *api.DeploymentConfig) string {
+	key := store.Key(dc)
+	if t, ok := c.dcTemplates[key]; ok && t.rv == dc.ResourceVersion {
+		return t.json
+	}
+	b, _ := json.Marshal(dc.Spec.Template)
+	c.dcTemplates[key] = versionedJSON{rv: dc.ResourceVersion, json: string(b)}
+	return string(b)
 }
+
+type versionedJSON struct{ rv, json string }
 
 // recordConfigChangeCause is appsutil.RecordConfigChangeCause.
 func recordConfigChangeCause(dc *api.DeploymentConfig) {
@@ -635,7 +666,7 @@ func (c *Controller) updateDCStatus(dc *api.DeploymentConfig, rcs []*corev1.Repl
 	if !ok || cur.UID != dc.UID {
 		return
 	}
-	cp := copyDC(cur)
+	cp := withStatusCopy(cur)
 	cp.Status = st
 	c.s.DeploymentConfigs.Update(cp)
 	c.recordDCRollout(cp)

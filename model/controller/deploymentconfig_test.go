@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -43,6 +44,20 @@ func newDCWorld(seed uint64) *world {
 		return nil
 	}
 	return w
+}
+
+// copyDC deep-copies a DeploymentConfig through its JSON form, for tests
+// that change its spec as a user would.
+func copyDC(dc *api.DeploymentConfig) *api.DeploymentConfig {
+	b, err := json.Marshal(dc)
+	if err != nil {
+		panic(err)
+	}
+	var out api.DeploymentConfig
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(err)
+	}
+	return &out
 }
 
 // dc returns a defaulted DeploymentConfig "web" (apps.openshift.io/v1) with

@@ -66,6 +66,7 @@ func (c *Controller) rcEventForRC(ev store.EventType, rc, _ *corev1.ReplicationC
 	key := store.Key(rc)
 	if ev == store.Deleted {
 		delete(c.exp, rcOwner(key).expKey)
+		delete(c.encodedDCs, rc.UID)
 		return
 	}
 	c.rcQueue.Add(key)

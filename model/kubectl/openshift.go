@@ -18,9 +18,10 @@ var DeploymentConfigColumns = []string{"NAME", "REVISION", "DESIRED", "CURRENT",
 // origin's printDeploymentConfig (pkg/oc/cli/describe/printer.go, 3.11)
 // prints it: REVISION is status.latestVersion, DESIRED spec.replicas
 // ("N (during test)" for a test config), CURRENT status.updatedReplicas,
-// TRIGGERED BY the sorted set of "config" and "image(<stream>:<tag>)" (with
-// "<containers>:" when the trigger names containers that are not all of
-// the template's), comma-separated.
+// TRIGGERED BY the sorted set of "config" and, for automatic image
+// triggers, "image(<stream>:<tag>)" (with "<containers>:" inside when the
+// template has several containers and lacks one the trigger names),
+// comma-separated.
 func DeploymentConfig(dc *api.DeploymentConfig) []string {
 	desired := strconv.Itoa(int(dc.Spec.Replicas))
 	if dc.Spec.Test {
