@@ -108,10 +108,10 @@ func TestRecreateWaitsForOldPods(t *testing.T) {
 // (rolling_updater.go) for random replicas, surge, unavailable,
 // minReadySeconds, readiness and termination delays, in a rollout that
 // starts with every pod available and sees no pod failure:
-//   - pods not terminating never exceed replicas + maxSurge (scaleUp never
-//     raises the RCs' sum of sizes above it);
-//   - available pods never drop below replicas − maxUnavailable (scaleDown
-//     keeps old + available new ≥ minAvailable);
+//   - while the deployer runs, pods not terminating never exceed replicas +
+//     maxSurge (scaleUp never raises the RCs' sum of sizes above it);
+//   - while the deployer runs, available pods never drop below replicas −
+//     maxUnavailable (scaleDown keeps old + available new ≥ minAvailable);
 //   - the rollout completes, the old RC at 0 and the deployment Complete.
 func TestDCRollingProperties(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
@@ -127,15 +127,23 @@ func TestDCRollingProperties(t *testing.T) {
 			surge = intstr.FromInt32(1) // validation rejects both zero
 		}
 		minReady := rapid.Int32Range(0, 3).Draw(rt, "minReadySeconds")
+		bad := rapid.Bool().Draw(rt, "neverReady")
+		timeout := rapid.Int64Range(15, 60).Draw(rt, "timeoutSeconds") // v1 must be accepted in time
 		maxReady := rapid.IntRange(0, 5000).Draw(rt, "maxReadyDelayMs")
 		seed := rapid.Uint64().Draw(rt, "seed")
 
 		w := newDCWorld(seed)
 		r := w.e.Rand("test/ready")
-		w.k.readyDelay = func(*corev1.Pod) sim.Duration { return sim.Duration(r.IntN(maxReady+1)) * time.Millisecond }
+		w.k.readyDelay = func(p *corev1.Pod) sim.Duration {
+			if p.Spec.Containers[0].Image == "web:bad" {
+				return -1
+			}
+			return sim.Duration(r.IntN(maxReady+1)) * time.Millisecond
+		}
 		w.k.termDelay = sim.Duration(rapid.IntRange(0, 10000).Draw(rt, "termDelayMs")) * time.Millisecond
 		d := dc(n, rolling(surge, unav))
 		d.Spec.MinReadySeconds = minReady
+		d.Spec.Strategy.RollingParams.TimeoutSeconds = &timeout
 		w.s.DeploymentConfigs.Create(d)
 		w.e.RunUntil(sim.Time(2 * time.Minute))
 		if rc := w.rc("web-1"); rc == nil || dcPhase(rc) != PhaseComplete {
@@ -157,22 +165,42 @@ func TestDCRollingProperties(t *testing.T) {
 			rt.Fatalf("before the rollout: %d live, %d available", live, avail)
 		}
 		maxS, maxU := dcFenceposts(w.dc(), n)
-		w.setDCImage("web:2")
+		image := "web:2"
+		if bad {
+			image = "web:bad"
+		}
+		w.setDCImage(image)
 		end := w.e.Now().Add(20 * time.Minute)
 		for w.e.Now() < end && w.e.Step() {
 			live, avail := appPods()
+			if r := w.c.runs["default/web-2"]; r != nil && r.end >= 0 {
+				// The rolling steps are over. A rollback is the config
+				// controller's reconcile, which scales both RCs at once
+				// and does not keep to the surge.
+				if rc := w.rc("web-2"); rc != nil && isTerminated(rc) && (!bad || replicas(rc.Spec.Replicas) == 0 && avail == int(n)) {
+					break
+				}
+				continue
+			}
 			if live > int(n+maxS) {
 				rt.Fatalf("at %v: %d pods > replicas %d + maxSurge %d", w.e.Now(), live, n, maxS)
 			}
 			if avail < int(n-maxU) {
 				rt.Fatalf("at %v: %d available < replicas %d − maxUnavailable %d", w.e.Now(), avail, n, maxU)
 			}
-			if rc := w.rc("web-2"); rc != nil && dcPhase(rc) == PhaseComplete {
-				break
-			}
 		}
-		if rc := w.rc("web-2"); rc == nil || dcPhase(rc) != PhaseComplete || replicas(w.rc("web-1").Spec.Replicas) != 0 {
+		rc := w.rc("web-2")
+		if bad && n-maxU <= 0 {
+			// minAvailable 0: scaleDown takes the old RC to 0 without any
+			// new pod available, and the updater, which counts pods and
+			// not readiness once the old RC is empty, completes.
+			bad = false
+		}
+		switch {
+		case !bad && (rc == nil || dcPhase(rc) != PhaseComplete || replicas(w.rc("web-1").Spec.Replicas) != 0):
 			rt.Fatalf("the rollout did not complete: %v", w.c.DeployerLog("default", "web-2-deploy"))
+		case bad && (rc == nil || dcPhase(rc) != PhaseFailed || replicas(rc.Spec.Replicas) != 0 || replicas(w.rc("web-1").Spec.Replicas) != n):
+			rt.Fatalf("the rollout did not fail and roll back: %v", w.c.DeployerLog("default", "web-2-deploy"))
 		}
 	})
 }
