@@ -25,7 +25,7 @@ import (
 
 var kindDeployerStep = sim.NewKind("controller/deployer/step", 55)
 
-// kubectlSourceIDAnnotation and friends are the rolling updater's
+// sourceIDAnnotation and originalReplicasAnnotation are the rolling updater's
 // annotations (rolling_updater.go).
 const (
 	sourceIDAnnotation         = "kubectl.kubernetes.io/update-source-id"
@@ -54,12 +54,12 @@ type deployerRun struct {
 	hasTimer  bool
 
 	// Rolling updater state.
-	oldRC, newRC             *corev1.ReplicationController
-	desired, surge, unavail  int32
-	minAvailable             int32
-	interval, period, timout sim.Duration
-	minReady                 int32
-	progressDeadline         sim.Time
+	oldRC, newRC              *corev1.ReplicationController
+	desired, surge, unavail   int32
+	minAvailable              int32
+	interval, period, timeout sim.Duration
+	minReady                  int32
+	progressDeadline          sim.Time
 }
 
 // DeployerLog returns the log of the deployer process that ran, or runs, in
@@ -560,11 +560,11 @@ func (r *deployerRun) rolling(dc *api.DeploymentConfig, from, to *corev1.Replica
 	r.oldRC, r.newRC = oldRC, newRC
 	r.interval = seconds(p.IntervalSeconds, api.DefaultRollingIntervalSeconds)
 	r.period = seconds(p.UpdatePeriodSeconds, api.DefaultRollingUpdatePeriodSeconds)
-	r.timout = seconds(p.TimeoutSeconds, api.DefaultRollingTimeoutSeconds)
+	r.timeout = seconds(p.TimeoutSeconds, api.DefaultRollingTimeoutSeconds)
 	r.minReady = dc.Spec.MinReadySeconds
 	r.updaterf("Scaling up %s from %d to %d, scaling down %s from %d to 0 (keep %d pods available, don't exceed %d pods)",
 		newRC.Name, replicas(newRC.Spec.Replicas), r.desired, oldRC.Name, replicas(oldRC.Spec.Replicas), r.minAvailable, r.desired+r.surge)
-	r.progressDeadline = r.now().Add(r.timout)
+	r.progressDeadline = r.now().Add(r.timeout)
 	r.rollingLoop()
 }
 
@@ -588,7 +588,7 @@ func (r *deployerRun) rollingLoop() {
 					return
 				}
 				if replicas(r.newRC.Spec.Replicas) != newBefore || replicas(r.oldRC.Spec.Replicas) != oldBefore {
-					r.progressDeadline = r.now().Add(r.timout)
+					r.progressDeadline = r.now().Add(r.timeout)
 				} else if r.now() > r.progressDeadline {
 					r.finish(errors.New("timed out waiting for any update progress to be made"))
 					return
@@ -616,7 +616,7 @@ func (r *deployerRun) scaleUp(done func(error)) {
 	}
 	target := min(n+inc, r.desired)
 	r.updaterf("Scaling %s up to %d", r.newRC.Name, target)
-	r.kubectlScale(r.newRC.Name, target, r.interval, r.timout, func(rc *corev1.ReplicationController, err error) {
+	r.kubectlScale(r.newRC.Name, target, r.interval, r.timeout, func(rc *corev1.ReplicationController, err error) {
 		if err != nil {
 			done(err)
 			return
@@ -644,7 +644,7 @@ func (r *deployerRun) scaleDown(done func(error)) {
 		target = 0
 	}
 	r.updaterf("Scaling %s down to %d", r.oldRC.Name, target)
-	r.kubectlScale(r.oldRC.Name, target, r.interval, r.timout, func(rc *corev1.ReplicationController, err error) {
+	r.kubectlScale(r.oldRC.Name, target, r.interval, r.timeout, func(rc *corev1.ReplicationController, err error) {
 		if err != nil {
 			done(err)
 			return
@@ -682,7 +682,7 @@ func (r *deployerRun) rollingCleanup() {
 	delete(cp.Annotations, DCDesiredReplicasAnnotation)
 	r.c.s.ReplicationControllers.Update(cp)
 	gen := cp.Generation
-	r.poll(r.interval, r.timout, func() bool {
+	r.poll(r.interval, r.timeout, func() bool {
 		cur, ok := r.rc(cp.Name)
 		return ok && cur.Status.ObservedGeneration >= gen && cur.Status.Replicas == replicas(cur.Spec.Replicas)
 	}, func(ok bool) {
