@@ -105,6 +105,9 @@ func ParseRequirement(s string) (Requirement, error) {
 // Judge tells how a point fares against the requirement: whether it meets
 // it, and the share of runs (per-run form) or the statistic's value.
 func (r Requirement) Judge(p *PointResult) (met bool, got float64) {
+	if v, ok := p.judged[r.Text]; ok {
+		return v.met, v.got
+	}
 	m := p.Metric(r.Metric.Name)
 	if m == nil {
 		return false, math.NaN()
@@ -253,12 +256,7 @@ func (rec *Recommendation) explain(res *Results, dimNames []string, reqs []Requi
 		if obj != nil {
 			m := p.Metric(obj.Metric.Name)
 			if m != nil {
-				var st []string
-				for _, s := range statNames {
-					v, _ := m.Stat(s)
-					st = append(st, s+" "+FormatValue(obj.Metric.Unit, v))
-				}
-				parts = append(parts, obj.Metric.Name+" "+strings.Join(st, ", "))
+				parts = append(parts, obj.Metric.Name+" "+statsText(obj.Metric.Unit, m.Stats))
 			}
 		}
 		for _, r := range reqs {

@@ -19,6 +19,9 @@ type Report struct {
 	// and p99); CSV, JSON and HTML show them all.
 	Stats []string
 	Rec   *Recommendation
+	// AllMetrics shows every metric in the table, even those that are the
+	// same at every point (the user chose them with --metrics).
+	AllMetrics bool
 	// Reqs and Obj are what the recommendation was made from.
 	Reqs []Requirement
 	Obj  *Objective
@@ -56,6 +59,76 @@ func (r *Report) def(i int) MetricDef {
 	return d
 }
 
+// tableMetrics returns the metrics the table shows: those the user chose
+// or, by default, those that differ between points; the others are
+// described in one line each ("restarts mean 0").
+func (r *Report) tableMetrics() (shown []int, same []string) {
+	h := r.Results.Header
+	expects := 0
+	for _, n := range h.Metrics {
+		if strings.HasPrefix(n, "expect.") {
+			expects++
+		}
+	}
+	for _, i := range r.shown() {
+		name := h.Metrics[i]
+		if expects == 1 && strings.HasPrefix(name, "expect.") && hasName(h.Metrics, "expectations") {
+			continue // the same as expectations
+		}
+		if !r.AllMetrics && len(r.Results.Points) > 1 && r.constant(i) {
+			m := r.Results.Points[0].Metrics[i]
+			same = append(same, name+" "+statsText(r.def(i).Unit, m.Stats))
+			continue
+		}
+		shown = append(shown, i)
+	}
+	return shown, same
+}
+
+func hasName(names []string, name string) bool {
+	for _, n := range names {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// constant reports whether metric i has the same statistics at every point.
+func (r *Report) constant(i int) bool {
+	first := r.Results.Points[0].Metrics[i].Stats
+	for _, p := range r.Results.Points[1:] {
+		s := p.Metrics[i].Stats
+		s.MaxSeed = first.MaxSeed
+		if !sameStats(s, first) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameStats(a, b Stats) bool {
+	eq := func(x, y Num) bool {
+		return x == y || math.IsNaN(float64(x)) && math.IsNaN(float64(y))
+	}
+	return a.N == b.N && a.Censored == b.Censored && eq(a.Mean, b.Mean) && eq(a.P50, b.P50) &&
+		eq(a.P90, b.P90) && eq(a.P99, b.P99) && eq(a.Max, b.Max) && eq(a.Min, b.Min)
+}
+
+// statsText describes a distribution in words: "70.019s in every run", or
+// "mean 1.2, p50 1, p90 2, p99 3, max 3".
+func statsText(u Unit, s Stats) string {
+	if s.Min == s.Max {
+		return FormatValue(u, float64(s.Max)) + " in every run"
+	}
+	var parts []string
+	for _, name := range statNames {
+		v, _ := s.Stat(name)
+		parts = append(parts, name+" "+FormatValue(u, v))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Table writes the terminal table: one row per point, the point's values,
 // then the chosen statistics of each metric; then the recommendation.
 func (r *Report) Table(w io.Writer) error {
@@ -66,10 +139,10 @@ func (r *Report) Table(w io.Writer) error {
 	h := r.Results.Header
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	dims := r.DimNames()
-	shown := r.shown()
+	shown, same := r.tableMetrics()
 	var top, sub []string
 	for _, d := range dims {
-		top = append(top, strings.ToUpper(shortPath(d)))
+		top = append(top, shortPath(d))
 		sub = append(sub, "")
 	}
 	for _, i := range shown {
@@ -107,6 +180,9 @@ func (r *Report) Table(w io.Writer) error {
 		fmt.Fprintf(w, ", %d of the sweep's %d points", len(r.Results.Points), h.Points)
 	}
 	fmt.Fprintln(w, ". ≥: some runs ended before it happened; they count as the run's length.")
+	if len(same) > 0 {
+		fmt.Fprintf(w, "The same at every point: %s.\n", strings.Join(same, ", "))
+	}
 	if r.Rec != nil {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, wrap(r.Rec.Text, 100))

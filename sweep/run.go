@@ -25,6 +25,30 @@ type PointResult struct {
 	Index   int            `json:"index"`
 	Values  []string       `json:"values"`
 	Metrics []MetricResult `json:"metrics"`
+
+	// judged holds requirement verdicts by requirement text, once Compact
+	// has dropped the runs.
+	judged map[string]verdict
+}
+
+type verdict struct {
+	met bool
+	got float64
+}
+
+// Compact judges the requirements on the point's runs, keeps the
+// verdicts, and drops the runs, so that a report over many points holds
+// only their statistics, whatever the number of seeds.
+func (r *PointResult) Compact(reqs []Requirement) {
+	j := map[string]verdict{}
+	for _, q := range reqs {
+		met, got := q.Judge(r)
+		j[q.Text] = verdict{met, got}
+	}
+	r.judged = j
+	for i := range r.Metrics {
+		r.Metrics[i].Runs = nil
+	}
 }
 
 // MetricResult is one metric of a point.

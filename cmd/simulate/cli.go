@@ -283,8 +283,9 @@ failed, 2 if a scenario could not be loaded.`,
 			return nil
 		},
 	}
-	root.AddCommand(runCmd, checkCmd, scen, ver)
-	for _, c := range []*cobra.Command{runCmd, checkCmd, scen, show, ver} {
+	sweeps := e.sweepCommands() // sweep, sweep merge, compare
+	root.AddCommand(runCmd, checkCmd, sweeps[0], sweeps[2], scen, ver)
+	for _, c := range append([]*cobra.Command{runCmd, checkCmd, scen, show, ver}, sweeps...) {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 		c.Flags().SortFlags = false
 	}
