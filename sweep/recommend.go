@@ -74,7 +74,10 @@ func ParseRequirement(s string) (Requirement, error) {
 		name, stat, hasStat = left, "", false
 	}
 	d, ok := Lookup(name)
-	if !ok {
+	switch {
+	case !ok && op == "" && strings.ContainsAny(left, " <>=!~"):
+		return r, fmt.Errorf("--require %q: expected METRIC OP VALUE [in P%%], like 'startup-kills == 0 in 99%%', with OP one of == != < <= > >=", s)
+	case !ok:
 		return r, fmt.Errorf("--require %q: unknown metric %q; the metrics are %s", s, name, MetricNames())
 	}
 	r.Metric = d

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const warmFile = "../../sweep/testdata/warmup-60s.yaml"
+
+var warmVary = []string{
+	"--vary", "deployment/warm:containers[warm].startupProbe.periodSeconds=10,20",
+	"--vary", "deployment/warm:containers[warm].startupProbe.failureThreshold=2..8/2",
+}
+
+func sweepArgs(extra ...string) []string {
+	args := append([]string{"sweep", "-f", warmFile, "--seeds", "2", "-q"}, warmVary...)
+	return append(args, extra...)
+}
+
+// TestSweepTable pins the table and the recommendation of a small sweep of
+// the 60 s warm-up (its boundary is derived in sweep.TestStartupBoundary).
+func TestSweepTable(t *testing.T) {
+	code, out, stderr := call(t, sweepArgs("--require", "startup-kills == 0 in 99%", "--minimize", "time-to-ready.p99")...)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	golden(t, "sweep-warmup.txt.golden", out)
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "Recommended: startupProbe.periodSeconds=10, startupProbe.failureThreshold=8,") {
+		t.Errorf("no recommendation of periodSeconds=10 failureThreshold=8:\n%s", out)
+	}
+}
+
+// TestSweepFormats: every format renders, the same for 1 and 4 workers.
+func TestSweepFormats(t *testing.T) {
+	for _, format := range []string{"csv", "json", "html", "jsonl"} {
+		_, one, _ := call(t, sweepArgs("-o", format, "--workers", "1")...)
+		code, four, stderr := call(t, sweepArgs("-o", format, "--workers", "4")...)
+		if code != exitOK {
+			t.Fatalf("-o %s: exit %d: %s", format, code, stderr)
+		}
+		if one != four {
+			t.Errorf("-o %s differs between 1 and 4 workers", format)
+		}
+		if format == "html" && (!strings.Contains(one, "<svg") || strings.Contains(one, "http://") && !strings.Contains(one, `xmlns="http://www.w3.org/2000/svg"`)) {
+			t.Errorf("-o html has no inline SVG or refers to the network")
+		}
+	}
+}
+
+// TestSweepShardsMergeResume runs three shards into files, merges them,
+// and checks the merged file equals one whole sweep's; then resumes a
+// file cut in the middle of a line.
+func TestSweepShardsMergeResume(t *testing.T) {
+	dir := t.TempDir()
+	whole := filepath.Join(dir, "whole.jsonl")
+	if code, _, stderr := call(t, sweepArgs("--out", whole)...); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var shards []string
+	for _, i := range []string{"0", "1", "2"} {
+		name := filepath.Join(dir, "shard-"+i+".jsonl")
+		if code, _, stderr := call(t, sweepArgs("--shard", i+"/3", "--out", name)...); code != exitOK {
+			t.Fatalf("shard %s: exit %d: %s", i, code, stderr)
+		}
+		shards = append(shards, name)
+	}
+	merged := filepath.Join(dir, "merged.jsonl")
+	code, table, stderr := call(t, append([]string{"sweep", "merge", "--out", merged}, shards...)...)
+	if code != exitOK {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	want, _ := os.ReadFile(whole)
+	got, _ := os.ReadFile(merged)
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("merged shards differ from the whole sweep:\n%s", diff)
+	}
+	_, wholeTable, _ := call(t, "sweep", "merge", whole)
+	if table != wholeTable {
+		t.Errorf("the merged table differs from the whole sweep's")
+	}
+	code, _, stderr = call(t, "sweep", "merge", shards[0], shards[1])
+	if code != exitUsage || !strings.Contains(stderr, "points are missing") {
+		t.Errorf("merging 2 of 3 shards: exit %d, %s", code, stderr)
+	}
+
+	// Resume: keep the header, two points and half a line.
+	lines := strings.SplitAfter(string(want), "\n")
+	cut := filepath.Join(dir, "cut.jsonl")
+	os.WriteFile(cut, []byte(strings.Join(lines[:3], "")+lines[3][:20]), 0o644)
+	if code, _, stderr := call(t, sweepArgs("--out", cut, "--resume")...); code != exitOK {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	got, _ = os.ReadFile(cut)
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("resumed file differs from the whole sweep:\n%s", diff)
+	}
+	// Resuming another sweep's file is refused.
+	code, _, stderr = call(t, sweepArgs("--out", cut, "--resume", "--seeds", "3")...)
+	if code != exitUsage || !strings.Contains(stderr, "another sweep") {
+		t.Errorf("resume of another sweep: exit %d, %s", code, stderr)
+	}
+}
+
+func TestSweepErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sweep", "-f", warmFile}, "nothing to vary"},
+		{[]string{"sweep", "-f", warmFile, "--vary", "x"}, "expected PATH=VALUES"},
+		{[]string{"sweep", "-f", warmFile, "--vary", "a=10..1"}, "range"},
+		{[]string{"sweep", "-f", warmFile, "--vary", "deployment/nope:spec.replicas=1,2"}, "no Deployment/nope"},
+		{[]string{"sweep", "-f", warmFile, "--vary", "duration=1m", "--metrics", "latency"}, "unknown metric"},
+		{[]string{"sweep", "-f", warmFile, "--vary", "duration=1m", "--require", "restarts ~ 0"}, "expected METRIC OP VALUE"},
+		{[]string{"sweep", "-f", warmFile, "--vary", "duration=1m", "--shard", "3/3"}, "--shard"},
+		{[]string{"sweep", "-f", warmFile, "--vary", "duration=1m", "--resume"}, "--out"},
+		{[]string{"compare", warmFile}, "--set-a"},
+	} {
+		code, _, stderr := call(t, c.args...)
+		if code != exitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+func TestCompare(t *testing.T) {
+	code, out, stderr := call(t, "compare", warmFile, "--seeds", "2", "-q",
+		"--set-a", "deployment/warm:containers[warm].startupProbe.failureThreshold=6",
+		"--set-b", "deployment/warm:containers[warm].startupProbe.failureThreshold=7")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	golden(t, "compare-warmup.txt.golden", out)
+}
