@@ -165,6 +165,19 @@ func (o Objective) value(p *PointResult) float64 {
 	return v
 }
 
+// beats reports whether point p is strictly better than q: by the
+// objective, then (when the objective is a quantile or the maximum, often
+// tied) by the mean of the same metric. Equal points keep the sweep's
+// order.
+func (o Objective) beats(p, q *PointResult) bool {
+	a, b := o.value(p), o.value(q)
+	if o.better(a, b) || o.better(b, a) || o.Stat == "mean" {
+		return o.better(a, b)
+	}
+	mean := Objective{Metric: o.Metric, Stat: "mean", Maximize: o.Maximize}
+	return mean.better(mean.value(p), mean.value(q))
+}
+
 // better reports whether a is strictly better than b; NaN is worst.
 func (o Objective) better(a, b float64) bool {
 	switch {
@@ -220,9 +233,9 @@ func Recommend(res *Results, dimNames []string, reqs []Requirement, obj *Objecti
 			switch {
 			case first == nil:
 				first = p
-			case obj != nil && obj.better(obj.value(p), obj.value(first)):
+			case obj != nil && obj.beats(p, first):
 				first, second = p, first
-			case second == nil || obj != nil && obj.better(obj.value(p), obj.value(second)):
+			case second == nil || obj != nil && obj.beats(p, second):
 				second = p
 			}
 		}
@@ -297,7 +310,17 @@ func (rec *Recommendation) explain(res *Results, dimNames []string, reqs []Requi
 			a, r := obj.value(rec.Best), obj.value(rec.RunnerUp)
 			if !math.IsNaN(a) && !math.IsNaN(r) {
 				if d := math.Abs(r - a); d == 0 {
-					fmt.Fprintf(&b, ", as good by %s; the recommendation comes first in the sweep's order", obj)
+					fmt.Fprintf(&b, ", as good by %s", obj)
+					if obj.Stat != "mean" {
+						ma := Objective{Metric: obj.Metric, Stat: "mean"}
+						if x, y := ma.value(rec.Best), ma.value(rec.RunnerUp); x != y {
+							fmt.Fprintf(&b, " but with a %s mean (%s against %s)", map[bool]string{true: "higher", false: "lower"}[y > x], FormatValue(obj.Metric.Unit, y), FormatValue(obj.Metric.Unit, x))
+						} else {
+							b.WriteString(" and its mean; the recommendation comes first in the sweep's order")
+						}
+					} else {
+						b.WriteString("; the recommendation comes first in the sweep's order")
+					}
 				} else {
 					word := "more"
 					if obj.Maximize {

@@ -195,6 +195,12 @@ func writeCompare(out io.Writer, p *sweep.Plan, expect [][]string, defs []sweep.
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	all := false
+	chosen := map[string]bool{}
+	for _, d := range defs {
+		chosen[d.Name] = true
+		all = all || d.Name == "expectations"
+	}
 	for side, x := range expect {
 		label := "A"
 		if len(expect) == 1 {
@@ -203,7 +209,9 @@ func writeCompare(out io.Writer, p *sweep.Plan, expect [][]string, defs []sweep.
 			label = "B"
 		}
 		for i, text := range x {
-			fmt.Fprintf(out, "\nexpect.%d of %s: %s", i+1, label, text)
+			if all || chosen[fmt.Sprintf("expect.%d", i+1)] {
+				fmt.Fprintf(out, "\nexpect.%d of %s: %s", i+1, label, text)
+			}
 		}
 	}
 	if len(expect) > 0 {

@@ -136,3 +136,39 @@ func TestCompare(t *testing.T) {
 	}
 	golden(t, "compare-warmup.txt.golden", out)
 }
+
+// TestSweepJobExample runs the scenario and the --vary paths of
+// docs/examples/sweep-job.yaml (one value each, one seed, one shard of
+// four), so that the example keeps working.
+func TestSweepJobExample(t *testing.T) {
+	data, err := os.ReadFile("../../docs/examples/sweep-job.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	start := strings.Index(text, "  app.yaml: |\n")
+	end := strings.Index(text, "\n---\napiVersion: batch/v1")
+	if start < 0 || end < start {
+		t.Fatal("no app.yaml in the ConfigMap")
+	}
+	var scenario strings.Builder
+	for _, line := range strings.Split(text[start+len("  app.yaml: |\n"):end], "\n") {
+		scenario.WriteString(strings.TrimPrefix(line, "    ") + "\n")
+	}
+	file := filepath.Join(t.TempDir(), "app.yaml")
+	os.WriteFile(file, []byte(scenario.String()), 0o644)
+	args := []string{"sweep", "-f", file, "--seeds", "1", "--until", "2m", "-q", "-o", "csv", "--shard", "0/4"}
+	base := len(args)
+	for _, line := range strings.Split(text, "\n") {
+		if _, rest, ok := strings.Cut(line, "--vary '"); ok {
+			path, _, _ := strings.Cut(rest, "=")
+			args = append(args, "--vary", path+"=10")
+		}
+	}
+	if len(args) != base+4 {
+		t.Fatalf("found %d --vary in the example, want 2", (len(args)-base)/2)
+	}
+	if code, _, stderr := call(t, args...); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
