@@ -172,3 +172,46 @@ func TestSweepJobExample(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 }
+
+// TestSweepInterruptAndProgress: a signal stops the sweep with exit 130
+// and the finished points kept; --resume completes the file. The progress
+// bar is drawn on a terminal only.
+func TestSweepInterruptAndProgress(t *testing.T) {
+	dir := t.TempDir()
+	whole := filepath.Join(dir, "whole.jsonl")
+	if code, _, stderr := call(t, sweepArgs("--out", whole)...); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	part := filepath.Join(dir, "part.jsonl")
+	var out, errb strings.Builder
+	e := newEnv(strings.NewReader(""), &out, &errb)
+	e.interrupt("INT") // stops at the first run's end
+	if code := e.run(sweepArgs("--out", part, "--workers", "1")); code != exitInterrupted {
+		t.Fatalf("exit %d, want 130: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "--resume") {
+		t.Errorf("the interruption does not say how to continue: %s", errb.String())
+	}
+	if code, _, stderr := call(t, sweepArgs("--out", part, "--resume")...); code != exitOK {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	want, _ := os.ReadFile(whole)
+	got, _ := os.ReadFile(part)
+	if string(want) != string(got) {
+		t.Errorf("interrupted and resumed file differs from the whole sweep")
+	}
+
+	for _, tty := range []bool{false, true} {
+		var out, errb strings.Builder
+		e := newEnv(strings.NewReader(""), &out, &errb)
+		e.stderrTTY = tty
+		args := append([]string{"sweep", "-f", warmFile, "--seeds", "2"}, warmVary...)
+		if code := e.run(args); code != exitOK {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		drawn := strings.Contains(errb.String(), "16/16 runs")
+		if drawn != tty {
+			t.Errorf("stderr a terminal %v: progress drawn %v:\n%q", tty, drawn, errb.String())
+		}
+	}
+}
