@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -213,5 +214,41 @@ func TestSweepInterruptAndProgress(t *testing.T) {
 		if drawn != tty {
 			t.Errorf("stderr a terminal %v: progress drawn %v:\n%q", tty, drawn, errb.String())
 		}
+	}
+}
+
+// TestSweepDocOutputs reruns the sweep and the comparison of
+// docs/sweeps.md whose output the page shows, and requires the page to
+// show exactly what they print today (with -q: the page shows stdout).
+func TestSweepDocOutputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 280 simulations")
+	}
+	src, err := os.ReadFile("../../docs/sweeps.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair := regexp.MustCompile("(?s)```sh\n(simulate (?:sweep|compare) .*?)```\n\n```\n(.*?)```")
+	n := 0
+	for _, m := range pair.FindAllStringSubmatch(string(src), -1) {
+		cmds := joinContinuations(strings.TrimSpace(m[1]))
+		if len(cmds) != 1 {
+			t.Fatalf("expected one command before the output, got %q", cmds)
+		}
+		args, ok := simulateArgs("go run ./cmd/simulate" + strings.TrimPrefix(cmds[0], "simulate"))
+		if !ok {
+			t.Fatalf("cannot run %q", cmds[0])
+		}
+		n++
+		code, out, stderr := call(t, append(args, "-q")...)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d: %s", cmds[0], code, stderr)
+		}
+		if diff := cmp.Diff(m[2], out); diff != "" {
+			t.Errorf("docs/sweeps.md shows another output for %s (-doc +now):\n%s", cmds[0], diff)
+		}
+	}
+	if n != 2 {
+		t.Errorf("found %d commands with their output in docs/sweeps.md, want 2", n)
 	}
 }
