@@ -177,8 +177,14 @@ func (r *Report) linePlot(b *strings.Builder, i int, d MetricDef, k int, scatter
 		}
 	}
 	fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="middle">%s</text>`+"\n", (L+W-R)/2, H-8, html.EscapeString(dimName))
-	for s, name := range statNames {
-		color := lineColors[s]
+	// Drawn from max down to mean, so that the mean is on top; max is
+	// dashed, as p99 often equals it.
+	for s := len(statNames) - 1; s >= 0; s-- {
+		name, color := statNames[s], lineColors[s]
+		dash := ""
+		if name == "max" {
+			dash = ` stroke-dasharray="4 3"`
+		}
 		if !scatter {
 			var path []string
 			for _, q := range pts {
@@ -187,7 +193,7 @@ func (r *Report) linePlot(b *strings.Builder, i int, d MetricDef, k int, scatter
 				}
 			}
 			if len(path) > 1 {
-				fmt.Fprintf(b, `<polyline fill="none" stroke="%s" stroke-width="1.5" points="%s"/>`+"\n", color, strings.Join(path, " "))
+				fmt.Fprintf(b, `<polyline fill="none" stroke="%s" stroke-width="1.5"%s points="%s"/>`+"\n", color, dash, strings.Join(path, " "))
 			}
 		}
 		for _, q := range pts {
@@ -207,7 +213,11 @@ func (r *Report) heatmaps(b *strings.Builder, i int, d MetricDef) {
 	h := r.Results.Header
 	rows, cols := h.Dims[0].Values, h.Dims[1].Values
 	type key string
-	panels := map[key]map[[2]int]float64{}
+	type cell struct {
+		v        float64
+		censored bool
+	}
+	panels := map[key]map[[2]int]cell{}
 	var order []key
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, p := range r.Results.Points {
@@ -216,11 +226,11 @@ func (r *Report) heatmaps(b *strings.Builder, i int, d MetricDef) {
 			if len(order) == 8 {
 				continue
 			}
-			panels[k] = map[[2]int]float64{}
+			panels[k] = map[[2]int]cell{}
 			order = append(order, k)
 		}
 		v := float64(p.Metrics[i].Mean)
-		panels[k][[2]int{indexOf(rows, p.Values[0]), indexOf(cols, p.Values[1])}] = v
+		panels[k][[2]int{indexOf(rows, p.Values[0]), indexOf(cols, p.Values[1])}] = cell{v, p.Metrics[i].Censored > 0}
 		if !math.IsNaN(v) {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
@@ -228,7 +238,7 @@ func (r *Report) heatmaps(b *strings.Builder, i int, d MetricDef) {
 	if math.IsInf(lo, 0) {
 		return
 	}
-	const cw, ch, L, T = 54, 22, 90, 40
+	const cw, ch, L, T = 70, 22, 60, 58
 	for _, k := range order {
 		if len(h.Dims) > 2 {
 			var parts []string
@@ -239,22 +249,26 @@ func (r *Report) heatmaps(b *strings.Builder, i int, d MetricDef) {
 		}
 		W, H := L+cw*len(cols)+10, T+ch*len(rows)+10
 		fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" role="img" aria-label="mean %s">`+"\n", W, H, html.EscapeString(d.Name))
-		fmt.Fprintf(b, `<text x="%d" y="12" text-anchor="middle">%s → (mean)</text>`+"\n", L+cw*len(cols)/2, html.EscapeString(shortPath(h.Dims[1].Path)))
-		fmt.Fprintf(b, `<text x="4" y="%d">%s ↓</text>`+"\n", T-6, html.EscapeString(shortPath(h.Dims[0].Path)))
+		W = max(W, 420)
+		fmt.Fprintf(b, `<text x="4" y="14">mean per point, darker is higher; columns: %s →</text>`+"\n", html.EscapeString(shortPath(h.Dims[1].Path)))
+		fmt.Fprintf(b, `<text x="4" y="30">rows: %s ↓</text>`+"\n", html.EscapeString(shortPath(h.Dims[0].Path)))
 		for c, v := range cols {
 			fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="middle">%s</text>`+"\n", L+c*cw+cw/2, T-6, html.EscapeString(v))
 		}
 		for rIdx, rv := range rows {
 			fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", L-6, T+rIdx*ch+ch/2+4, html.EscapeString(rv))
 			for c := range cols {
-				v, ok := panels[k][[2]int{rIdx, c}]
+				cl, ok := panels[k][[2]int{rIdx, c}]
 				fill, label := "#eee", ""
-				if ok && !math.IsNaN(v) {
+				if v := cl.v; ok && !math.IsNaN(v) {
 					f := 0.0
 					if hi > lo {
 						f = (v - lo) / (hi - lo)
 					}
 					fill, label = heat(f), FormatValue(d.Unit, v)
+					if cl.censored {
+						label = "≥" + label
+					}
 				}
 				fmt.Fprintf(b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s" stroke="#fff"><title>%s</title></rect>`, L+c*cw, T+rIdx*ch, cw, ch, fill, html.EscapeString(label))
 				fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="middle">%s</text>`+"\n", L+c*cw+cw/2, T+rIdx*ch+ch/2+4, html.EscapeString(label))
