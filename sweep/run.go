@@ -81,7 +81,9 @@ type Options struct {
 	// Progress, if not nil, is called after each run with the runs done
 	// and the runs to do in this invocation.
 	Progress func(done, total int)
-	// Stop, if not nil, is polled between runs; true stops the sweep.
+	// Stop, if not nil, is polled by every worker as its run advances, and
+	// between runs; true stops the sweep, abandoning the runs in progress.
+	// It must be safe for concurrent use.
 	Stop func() bool
 	// Emit receives each point, in index order, when its last run is done.
 	Emit func(*PointResult) error
@@ -160,7 +162,7 @@ func (p *Plan) Run(opts Options) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.worker(tasks, outs, quit, defs, seeds)
+			p.worker(tasks, outs, quit, defs, seeds, opts.Stop)
 		}()
 	}
 	go func() {
@@ -234,7 +236,7 @@ func (p *Plan) Run(opts Options) error {
 	return firstErr
 }
 
-func (p *Plan) worker(tasks <-chan task, outs chan<- runOut, quit <-chan struct{}, defs []MetricDef, seeds []uint64) {
+func (p *Plan) worker(tasks <-chan task, outs chan<- runOut, quit <-chan struct{}, defs []MetricDef, seeds []uint64, stop func() bool) {
 	var s *scenarios.Scenario
 	loaded := -1
 	for t := range tasks {
@@ -247,8 +249,8 @@ func (p *Plan) worker(tasks <-chan task, outs chan<- runOut, quit <-chan struct{
 			}
 		}
 		if o.err == nil {
-			o.vals, o.err = p.runOnce(s, seeds[t.seed], defs)
-			if o.err != nil {
+			o.vals, o.err = p.runOnce(s, seeds[t.seed], defs, stop)
+			if o.err != nil && o.err != ErrStopped {
 				o.err = fmt.Errorf("point %s, seed %d: %w", p.Describe(t.pt), seeds[t.seed], o.err)
 			}
 		}
@@ -261,8 +263,8 @@ func (p *Plan) worker(tasks <-chan task, outs chan<- runOut, quit <-chan struct{
 }
 
 // runOnce runs one scenario under one seed, single-threaded, and measures
-// it.
-func (p *Plan) runOnce(s *scenarios.Scenario, seed uint64, defs []MetricDef) ([]Value, error) {
+// it. A stop asked for during the run (a signal) abandons it: ErrStopped.
+func (p *Plan) runOnce(s *scenarios.Scenario, seed uint64, defs []MetricDef, stop func() bool) ([]Value, error) {
 	o := scenarios.Options{Seed: &seed, Until: p.Until, Release: p.Release}
 	cfg, err := s.Config(o)
 	if err != nil {
@@ -273,8 +275,19 @@ func (p *Plan) runOnce(s *scenarios.Scenario, seed uint64, defs []MetricDef) ([]
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
+	if stop != nil {
+		eng := c.Engine()
+		eng.OnAdvance(func(sim.Time) {
+			if stop() {
+				eng.Stop()
+			}
+		})
+	}
 	if err := c.RunUntil(sim.Time(s.DurationFor(o))); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	if c.Engine().Stopped() {
+		return nil, ErrStopped
 	}
 	c.Finish()
 	records := log.Records()

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -192,8 +193,10 @@ func TestShardsMerge(t *testing.T) {
 // file of an uninterrupted sweep.
 func TestResume(t *testing.T) {
 	whole := runPlan(t, smallPlan(t, Shard{}), Options{Workers: 2})
-	runs := 0
-	partial := runPlan(t, smallPlan(t, Shard{}), Options{Workers: 2, Stop: func() bool { runs++; return runs >= 8 }})
+	var runs atomic.Int64
+	partial := runPlan(t, smallPlan(t, Shard{}), Options{Workers: 2,
+		Progress: func(done, _ int) { runs.Store(int64(done)) },
+		Stop:     func() bool { return runs.Load() >= 8 }})
 	res, complete, err := Read("partial", bytes.NewReader(append(partial, `{"kind":"Po`...)))
 	if err != nil {
 		t.Fatal(err)
