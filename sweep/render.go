@@ -82,6 +82,11 @@ func (r *Report) tableMetrics() (shown []int, same []string) {
 		}
 		shown = append(shown, i)
 	}
+	if len(shown) == 0 && len(same) > 0 { // nothing differs: show it all
+		r.AllMetrics = true
+		defer func() { r.AllMetrics = false }()
+		return r.tableMetrics()
+	}
 	return shown, same
 }
 
@@ -157,6 +162,7 @@ func (r *Report) Table(w io.Writer) error {
 	}
 	fmt.Fprintln(tw, strings.Join(top, "\t")+"\t")
 	fmt.Fprintln(tw, strings.Join(sub, "\t")+"\t")
+	censored := false
 	for _, p := range r.Results.Points {
 		cells := append([]string(nil), p.Values...)
 		for _, i := range shown {
@@ -166,6 +172,7 @@ func (r *Report) Table(w io.Writer) error {
 				cell := FormatValue(r.def(i).Unit, v)
 				if m.Censored > 0 && s != "min" && r.def(i).Unit == Seconds {
 					cell = "≥" + cell
+					censored = true
 				}
 				cells = append(cells, cell)
 			}
@@ -175,11 +182,14 @@ func (r *Report) Table(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%d points x %d seeds (%d..%d)", len(r.Results.Points), h.Seeds, h.FirstSeed, h.FirstSeed+uint64(h.Seeds)-1)
+	fmt.Fprintf(w, "\n%s x %s (%d..%d)", plural(len(r.Results.Points), "point"), plural(h.Seeds, "seed"), h.FirstSeed, h.FirstSeed+uint64(h.Seeds)-1)
 	if len(r.Results.Points) < h.Points {
 		fmt.Fprintf(w, ", %d of the sweep's %d points", len(r.Results.Points), h.Points)
 	}
-	fmt.Fprintln(w, ". ≥: some runs ended before it happened; they count as the run's length.")
+	fmt.Fprintln(w, ".")
+	if censored {
+		fmt.Fprintln(w, "≥: some runs ended before it happened; they count as the run's length.")
+	}
 	if len(same) > 0 {
 		fmt.Fprintf(w, "The same at every point: %s.\n", strings.Join(same, ", "))
 	}
@@ -188,6 +198,13 @@ func (r *Report) Table(w io.Writer) error {
 		fmt.Fprintln(w, wrap(r.Rec.Text, 100))
 	}
 	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // wrap folds a paragraph at width columns.
