@@ -3,8 +3,10 @@
 // named metrics: the engine behind `simulate sweep` and `simulate compare`.
 //
 // A sweep is a list of points; each point is a set of --set overrides of one
-// scenario. Every point runs under the same seeds, so two points differ only
-// by their settings (common random numbers). Runs are spread over a worker
+// scenario. Every point runs under the same seeds; streams the setting does
+// not rename draw the same numbers at every point (a probe setting changes
+// the pod-template hash in pod names, and with it the apps' streams). Runs
+// are spread over a worker
 // pool, one run per goroutine at a time, and their metrics are gathered in
 // (point, seed) order, so the results do not depend on the worker count.
 // Each point is written out as soon as its last seed has run: memory holds

@@ -166,8 +166,8 @@ A varied setting is any --set path (docs/scenarios.md) with a list of values:
 Several --vary make a grid (the first varies slowest); --sample lhs:N or
 random:N draws N points of it instead (seeded by --sample-seed).
 
-Every point runs under the same seeds, so points differ by their settings
-alone. The metrics are computed from each run's records; docs/sweeps.md
+Every point runs under the same seeds (docs/sweeps.md says what that pairs
+and what it does not). The metrics are computed from each run's records; docs/sweeps.md
 defines them. --require and --minimize/--maximize add a recommendation: the
 best point meeting every requirement, its numbers, and the runner-up.
 
