@@ -240,6 +240,11 @@ func (p *Plan) worker(tasks <-chan task, outs chan<- runOut, quit <-chan struct{
 	var s *scenarios.Scenario
 	loaded := -1
 	for t := range tasks {
+		select {
+		case <-quit:
+			return // the sweep failed or was stopped: run nothing more
+		default:
+		}
 		o := runOut{task: t}
 		if loaded != t.pt.Index {
 			s, o.err = p.Load(t.pt)

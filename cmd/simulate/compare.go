@@ -102,6 +102,9 @@ func (e *env) runCompare(p *sweep.Plan, f *sweepFlags) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	if err := f.recorded(p.Metrics); err != nil {
+		return err
+	}
 	var pts []*sweep.PointResult
 	var w *sweep.Writer
 	if f.out != "" {

@@ -80,13 +80,8 @@ func (f *reportFlags) render(w io.Writer, res *sweep.Results) error {
 		return err
 	}
 	rep := &sweep.Report{Results: res, Stats: stats, Reqs: reqs, Obj: obj, AllMetrics: f.allMetrics}
-	for _, q := range reqs {
-		if !hasMetric(res.Header.Metrics, q.Metric.Name) {
-			return usageErr("--require %q: the sweep did not record %s (its metrics: %s)", q.Text, q.Metric.Name, strings.Join(res.Header.Metrics, ", "))
-		}
-	}
-	if obj != nil && !hasMetric(res.Header.Metrics, obj.Metric.Name) {
-		return usageErr("--minimize/--maximize: the sweep did not record %s", obj.Metric.Name)
+	if err := f.recorded(res.Header.Metrics); err != nil {
+		return err
 	}
 	if len(reqs) > 0 || obj != nil {
 		rep.Rec = sweep.Recommend(res, rep.DimNames(), reqs, obj)
@@ -108,6 +103,24 @@ func (f *reportFlags) render(w io.Writer, res *sweep.Results) error {
 		err = bw.Flush()
 	}
 	return err
+}
+
+// recorded checks that the requirements and the objective name metrics
+// the sweep records: before it runs, not after.
+func (f *reportFlags) recorded(metrics []string) error {
+	reqs, obj, _, err := f.parse()
+	if err != nil {
+		return err
+	}
+	for _, q := range reqs {
+		if !hasMetric(metrics, q.Metric.Name) {
+			return usageErr("--require %q: the sweep does not record %s (its metrics: %s)", q.Text, q.Metric.Name, strings.Join(metrics, ", "))
+		}
+	}
+	if obj != nil && !hasMetric(metrics, obj.Metric.Name) {
+		return usageErr("--minimize/--maximize: the sweep does not record %s (its metrics: %s)", obj.Metric.Name, strings.Join(metrics, ", "))
+	}
+	return nil
 }
 
 func hasMetric(names []string, name string) bool {
@@ -439,6 +452,9 @@ func (e *env) runSweep(p *sweep.Plan, f *sweepFlags) error {
 	}
 	if _, err := p.Defs(); err != nil {
 		return usageErr("%v", err)
+	}
+	if err := f.recorded(p.Metrics); err != nil {
+		return err
 	}
 	reqs, _, _, _ := f.parse()
 	header := p.Header(cluster.Version, expect)

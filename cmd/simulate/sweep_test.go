@@ -120,6 +120,7 @@ func TestSweepErrors(t *testing.T) {
 		{[]string{"sweep", "-f", warmFile, "--vary", "duration=1m", "--shard", "3/3"}, "--shard"},
 		{[]string{"sweep", "-f", warmFile, "--vary", "duration=1m", "--resume"}, "--out"},
 		{[]string{"compare", warmFile}, "--set-a"},
+		{[]string{"sweep", "-f", warmFile, "--vary", "duration=1m", "--metrics", "restarts", "--minimize", "time-to-ready.p99"}, "does not record time-to-all-ready"},
 	} {
 		code, _, stderr := call(t, c.args...)
 		if code != exitUsage || !strings.Contains(stderr, c.want) {
