@@ -195,7 +195,7 @@ func (r *Report) Table(w io.Writer) error {
 	}
 	if r.Rec != nil {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, wrap(r.Rec.Text, 100))
+		fmt.Fprintln(w, Wrap(r.Rec.Text, 100))
 	}
 	return nil
 }
@@ -207,8 +207,8 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
-// wrap folds a paragraph at width columns.
-func wrap(s string, width int) string {
+// Wrap folds a paragraph at width columns.
+func Wrap(s string, width int) string {
 	var b strings.Builder
 	col := 0
 	for i, word := range strings.Fields(s) {

@@ -204,6 +204,7 @@ func writeCompare(out io.Writer, p *sweep.Plan, expect [][]string, defs []sweep.
 		chosen[d.Name] = true
 		all = all || d.Name == "expectations"
 	}
+	listed := false
 	for side, x := range expect {
 		label := "A"
 		if len(expect) == 1 {
@@ -214,17 +215,18 @@ func writeCompare(out io.Writer, p *sweep.Plan, expect [][]string, defs []sweep.
 		for i, text := range x {
 			if all || chosen[fmt.Sprintf("expect.%d", i+1)] {
 				fmt.Fprintf(out, "\nexpect.%d of %s: %s", i+1, label, text)
+				listed = true
 			}
 		}
 	}
-	if len(expect) > 0 {
+	if listed {
 		fmt.Fprintln(out)
 	}
 	reqs, obj, _, _ := f.parse()
 	if len(reqs) > 0 || obj != nil {
 		res := &sweep.Results{Header: p.Header(cluster.Version, expect), Points: pts}
 		rec := sweep.Recommend(res, p.DimNames(), reqs, obj)
-		fmt.Fprintf(out, "\n%s\n", rec.Text)
+		fmt.Fprintf(out, "\n%s\n", sweep.Wrap(rec.Text, 100))
 	}
 	return nil
 }
