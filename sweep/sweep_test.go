@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
 
 	"github.com/probesim/probesim/scenarios"
 )
@@ -379,4 +380,45 @@ func TestParseRequirement(t *testing.T) {
 			t.Errorf("ParseRequirement(%q) succeeded", in)
 		}
 	}
+}
+
+// TestLatinHypercube: with as many points as each dimension has values,
+// a Latin hypercube uses every value of every dimension exactly once; the
+// same sample seed draws the same points.
+func TestLatinHypercube(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 40).Draw(t, "n")
+		dims := rapid.IntRange(1, 4).Draw(t, "dims")
+		seed := rapid.Uint64().Draw(t, "seed")
+		plan := func() *Plan {
+			p := &Plan{Sources: []Source{{}}, Seeds: 1, Sampling: Sampling{Kind: "lhs", N: n, Seed: seed}}
+			for d := 0; d < dims; d++ {
+				dim := Dim{Path: "d" + strconv.Itoa(d)}
+				for v := 0; v < n; v++ {
+					dim.Values = append(dim.Values, strconv.Itoa(v))
+				}
+				p.Dims = append(p.Dims, dim)
+			}
+			if err := p.Prepare(); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		a, b := plan(), plan()
+		for d := 0; d < dims; d++ {
+			seen := map[string]bool{}
+			for i := 0; i < n; i++ {
+				v := a.Point(i).Values[d]
+				if seen[v] {
+					t.Fatalf("dimension %d: value %s drawn twice", d, v)
+				}
+				seen[v] = true
+			}
+		}
+		for i := 0; i < n; i++ {
+			if !cmp.Equal(a.Point(i), b.Point(i)) {
+				t.Fatalf("point %d differs between two draws of seed %d", i, seed)
+			}
+		}
+	})
 }
