@@ -69,6 +69,11 @@ type Config struct {
 	Network network.Options
 	// Traffic are the request generators, started with the run.
 	Traffic []network.Traffic
+	// RecordObjects adds a record.Snapshot of every API object at each of
+	// its changes (and of each EndpointSlice the network writes), for
+	// views that print objects as kubectl does. It adds records to the log
+	// and so changes its hash; it changes nothing the model does.
+	RecordObjects bool
 }
 
 // Cluster is one simulated cluster on its own engine.
@@ -86,6 +91,8 @@ type Cluster struct {
 	// controllers are the workload controllers (Deployment, ReplicaSet,
 	// DeploymentConfig and their deployer processes).
 	controllers *controller.Controller
+	// clusterIPs are the Service IPs allocated so far.
+	clusterIPs map[string]bool
 }
 
 var (
@@ -117,6 +124,10 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 	e := sim.New(cfg.Seed)
 	c := &Cluster{cfg: cfg, engine: e, log: log, store: store.New(e)}
 	c.events = events.NewRecorder(e.Now, log, e.Rand("events/correlator"))
+	if cfg.RecordObjects {
+		c.store.Observe(c.snapshot)
+		cfg.Network.RecordObjects = true
+	}
 	gates := map[string]bool{}
 	for k, v := range cfg.Profile.Gates {
 		gates[k] = v
@@ -210,7 +221,11 @@ func (c *Cluster) Apply(o any) error {
 			return changed
 		})
 	case *corev1.Service:
-		return applyTo(c, c.store.Services, o.DeepCopy(), "Service", now, func(cur, n *corev1.Service) bool {
+		o = o.DeepCopy()
+		if _, ok := c.store.Services.Get(namespaceOf(o.Namespace), o.Name); !ok {
+			c.allocateClusterIP(o)
+		}
+		return applyTo(c, c.store.Services, o, "Service", now, func(cur, n *corev1.Service) bool {
 			n.Spec.ClusterIP, n.Spec.ClusterIPs = cur.Spec.ClusterIP, cur.Spec.ClusterIPs
 			return !equality.Semantic.DeepEqual(cur.Spec, n.Spec)
 		})

@@ -60,6 +60,9 @@ type Options struct {
 	// RecordRequests adds a Request record for every request, besides the
 	// per-second Requests aggregates.
 	RecordRequests bool
+	// RecordObjects adds a record.Snapshot of each Service's EndpointSlice
+	// whenever the controller writes it.
+	RecordObjects bool
 	// VanishedIP is what a connection to a deleted pod's IP gets.
 	VanishedIP VanishedIP
 	// ProxyMode is kube-proxy's mode.

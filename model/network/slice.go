@@ -38,7 +38,11 @@ type serviceState struct {
 
 	recorded bool
 	last     Counts
-	zero     windows // when the data plane had no endpoint to route to
+	// sliceName and sliceCreated are the EndpointSlice's name and creation
+	// time once a snapshot of it has been recorded (Options.RecordObjects).
+	sliceName    string
+	sliceCreated sim.Time
+	zero         windows // when the data plane had no endpoint to route to
 }
 
 // dpEndpoint is an endpoint as the data plane applied it, with the cached
@@ -171,6 +175,9 @@ func (n *Network) writeSlice(s *serviceState) {
 	s.slice = slice
 	gone := s.deleted
 	n.recordCounts(s)
+	if n.cfg.Options.RecordObjects {
+		n.recordSlice(s)
+	}
 	n.e.After(watchLatency, kindSliceWatch, func() {
 		n.proxy.heard(s, slice, gone)
 		n.router.heard(s, slice)

@@ -9,6 +9,8 @@
 package record
 
 import (
+	"encoding/json"
+
 	"github.com/probesim/probesim/sim"
 )
 
@@ -59,6 +61,7 @@ const (
 	KindEndpoints = "Endpoints"
 	KindRequests  = "Requests"
 	KindEnd       = "End"
+	KindSnapshot  = "Snapshot"
 )
 
 // Run opens every log: what was run, under which profile and seed.
@@ -170,6 +173,18 @@ type Requests struct {
 	Timeout int            `json:"timeout"`
 	P50     *Dur           `json:"p50,omitempty"`
 	P99     *Dur           `json:"p99,omitempty"`
+}
+
+// Snapshot records an API object as the API server holds it after a
+// change: the whole object, metadata, spec and status, as `kubectl get -o
+// json` would print it then. Runs write snapshots only when asked (the
+// views `simulate get` and `describe` read them; `simulate run
+// --record-objects` adds them to the JSONL), so the default log stays
+// small and its hash unchanged.
+type Snapshot struct {
+	Header
+	Change string          `json:"change"` // ADDED, MODIFIED or DELETED
+	Value  json.RawMessage `json:"value"`
 }
 
 // End closes every log.

@@ -84,7 +84,13 @@ type Table[T Object] struct {
 	rv       *uint64
 	items    map[string]T
 	watchers []watcher[T]
+	observe  Observer
 }
+
+// Observer hears of every change of a table the moment it is made, in the
+// writer's call, without a kernel event: it is how a run records API
+// objects (record.Snapshot). It must not write to the store.
+type Observer func(kind string, ev EventType, obj Object)
 
 type watcher[T Object] struct {
 	delay sim.Duration
@@ -185,7 +191,13 @@ func (t *Table[T]) stamp(o T) {
 	o.SetResourceVersion(uitoa(*t.rv))
 }
 
+// setObserver makes fn hear of the table's changes; see Store.Observe.
+func (t *Table[T]) setObserver(fn Observer) { t.observe = fn }
+
 func (t *Table[T]) notify(ev EventType, obj, old T) {
+	if t.observe != nil {
+		t.observe(t.kind, ev, obj)
+	}
 	for _, w := range t.watchers {
 		if w.where != nil && !w.where(obj, old) {
 			continue

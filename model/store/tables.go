@@ -1,6 +1,8 @@
 package store
 
 import (
+	"reflect"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
@@ -56,4 +58,19 @@ func (s *Store) NewUID() string {
 		v >>= 4
 	}
 	return string(b)
+}
+
+// Observe makes fn hear of every change of every table, at the moment it is
+// made and in the order the changes are made. It finds the tables by their
+// type, so a table added to Store is observed without further code.
+func (s *Store) Observe(fn Observer) {
+	v := reflect.ValueOf(s).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		if !v.Type().Field(i).IsExported() {
+			continue
+		}
+		if t, ok := v.Field(i).Interface().(interface{ setObserver(Observer) }); ok {
+			t.setObserver(fn)
+		}
+	}
 }
