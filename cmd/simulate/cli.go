@@ -130,6 +130,7 @@ type runFlags struct {
 	quiet     bool
 	maxEvents uint64
 	requests  bool
+	views     viewFlags // --at, --watch, --record-objects: views.go
 }
 
 func (f *runFlags) addCommon(cmd *cobra.Command) {
@@ -151,6 +152,7 @@ func (f *runFlags) addRun(cmd *cobra.Command) {
 	fl.StringVar(&f.out, "out", "", "write the output to this file (written whole, or not at all)")
 	fl.StringVar(&f.pace, "pace", "", "play the run back in wall-clock time, N times faster: 1x, 60x")
 	fl.BoolVar(&f.stats, "stats", false, "print the kernel's event counters to stderr")
+	f.views.add(cmd)
 	f.addCommon(cmd)
 }
 
@@ -285,6 +287,7 @@ failed, 2 if a scenario could not be loaded.`,
 	}
 	sweeps := e.sweepCommands() // sweep, sweep merge, compare
 	root.AddCommand(runCmd, checkCmd, sweeps[0], sweeps[2], scen, ver)
+	root.AddCommand(e.viewCommands(level)...)
 	for _, c := range append([]*cobra.Command{runCmd, checkCmd, scen, show, ver}, sweeps...) {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 		c.Flags().SortFlags = false

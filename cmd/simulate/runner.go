@@ -49,6 +49,7 @@ func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, 
 		return nil, &exitError{exitUsage, err}
 	}
 	cfg.Network.RecordRequests = f.requests
+	cfg.RecordObjects = f.views.recordObjects
 	out := &outcome{seed: cfg.Seed, until: s.DurationFor(o)}
 	out.log = record.NewLog(sink)
 	c, err := cluster.New(cfg, out.log)

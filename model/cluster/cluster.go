@@ -138,7 +138,7 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 	})
 	for i, n := range cfg.Nodes {
 		k := kubelet.New(kubelet.Config{
-			Node: n.Name, PodSubnet: fmt.Sprintf("10.128.%d.", i), Engine: e, Store: c.store, Log: log, Events: c.events,
+			Node: n.Name, PodSubnet: fmt.Sprintf("10.128.%d.", i), NodeIP: fmt.Sprintf("10.0.%d.%d", (10+i)/256, (10+i)%256), Engine: e, Store: c.store, Log: log, Events: c.events,
 			Profile: cfg.Profile, Apps: kubelet.CatalogApps(cfg.Apps), StartedAt: -sim.Time(1e12),
 			MaxContainerRestartPeriod: cfg.MaxContainerRestartPeriod,
 			ParallelImagePulls:        cfg.ParallelImagePulls, MaxParallelImagePulls: cfg.MaxParallelImagePulls,

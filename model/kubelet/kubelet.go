@@ -65,6 +65,9 @@ type Config struct {
 	Node string
 	// PodSubnet is the prefix of the node's pod IPs, "10.128.0.".
 	PodSubnet string
+	// NodeIP is the node's InternalIP, which the kubelet writes as its
+	// pods' status.hostIP.
+	NodeIP string
 	Engine    *sim.Engine
 	Store     *store.Store
 	Log       *record.Log

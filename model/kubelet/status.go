@@ -19,6 +19,11 @@ func (ps *podState) generateStatus() corev1.PodStatus {
 	st := corev1.PodStatus{
 		StartTime: old.StartTime,
 		QOSClass:  old.QOSClass,
+		HostIP:    ps.k.cfg.NodeIP,
+	}
+	if ps.k.cfg.NodeIP != "" && ps.k.cfg.Profile.AtLeast(28) {
+		// status.hostIPs exists from 1.28.
+		st.HostIPs = []corev1.HostIP{{IP: ps.k.cfg.NodeIP}}
 	}
 	if ps.ip != "" {
 		st.PodIP = ps.ip
