@@ -67,13 +67,13 @@ type Config struct {
 	PodSubnet string
 	// NodeIP is the node's InternalIP, which the kubelet writes as its
 	// pods' status.hostIP.
-	NodeIP string
-	Engine    *sim.Engine
-	Store     *store.Store
-	Log       *record.Log
-	Events    *events.Recorder
-	Profile   *version.Profile
-	Apps      Apps
+	NodeIP  string
+	Engine  *sim.Engine
+	Store   *store.Store
+	Log     *record.Log
+	Events  *events.Recorder
+	Profile *version.Profile
+	Apps    Apps
 	// MaxContainerRestartPeriod is the node's
 	// crashLoopBackOff.maxContainerRestartPeriod; 0 when not set.
 	MaxContainerRestartPeriod sim.Duration
