@@ -129,8 +129,11 @@ func TestClock(t *testing.T) {
 }
 
 func TestPodsAge(t *testing.T) {
+	// kubectl measures AGE and "ago" from API timestamps, which hold
+	// whole seconds (metav1.Time): a pod created at 0.01 s is 3m20s old at
+	// 200 s, and an exit at 80.2 s was 2m ago.
 	rows := Pods(sample(), sim.Time(200*time.Second))
-	want := []PodRow{{Name: "web-5d4f-x2x", Ready: "0/1", Status: "CrashLoopBackOff", Restarts: "2 (119s ago)", Age: "3m19s"}}
+	want := []PodRow{{Name: "web-5d4f-x2x", Ready: "0/1", Status: "CrashLoopBackOff", Restarts: "2 (2m ago)", Age: "3m20s"}}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Error(diff)
 	}

@@ -23,12 +23,19 @@ const KindInterrupted = "Interrupted"
 // Text writes the story of a run for people: a header (scenario, release
 // profile, seed, hash), the key moments in time order, a `kubectl get pods`
 // snapshot at the end of the run, and the events per object as `kubectl
-// describe` lists them. It reads nothing but records.
-func Text(w io.Writer, records []record.Record) error {
+// describe` lists them. Each time in at (`simulate run --at`) adds a
+// `kubectl get pods` snapshot at that time, in time order, before the one
+// at the end. It reads nothing but records.
+func Text(w io.Writer, records []record.Record, at ...sim.Time) error {
 	bw := bufio.NewWriter(w)
 	end := endTime(records)
 	header(bw, records, end)
 	moments(bw, records)
+	at = append([]sim.Time(nil), at...)
+	sort.Slice(at, func(i, j int) bool { return at[i] < at[j] })
+	for _, t := range at {
+		pods(bw, records, t)
+	}
 	pods(bw, records, end)
 	eventTables(bw, records, end)
 	return bw.Flush()
@@ -61,6 +68,10 @@ func Clock(t sim.Time) string {
 
 // age is kubectl's AGE: a duration in duration.HumanDuration's form.
 func age(d sim.Duration) string { return duration.HumanDuration(d) }
+
+// apiTime is a simulated time as an API timestamp holds it: cut to the
+// whole second, as metav1.Time serialises.
+func apiTime(t sim.Time) sim.Time { return t.Truncate(time.Second) }
 
 func header(w *bufio.Writer, records []record.Record, end sim.Time) {
 	var run *record.Run
@@ -308,12 +319,14 @@ func Pods(records []record.Record, t sim.Time) []PodRow {
 		if p.deleted {
 			continue
 		}
-		row := PodRow{Name: name, Ready: "0/0", Status: "Pending", Restarts: "0", Age: age(t.Sub(p.created))}
+		// kubectl measures from API timestamps, which hold whole seconds:
+		// creationTimestamp and the container's finishedAt.
+		row := PodRow{Name: name, Ready: "0/0", Status: "Pending", Restarts: "0", Age: age(t.Sub(apiTime(p.created)))}
 		if s := p.status; s != nil {
 			row.Ready, row.Status = s.Ready, s.Status
 			row.Restarts = fmt.Sprint(s.Restarts)
 			if restartAge && s.Restarts > 0 && p.lastExit >= 0 {
-				row.Restarts = fmt.Sprintf("%d (%s ago)", s.Restarts, age(t.Sub(p.lastExit)))
+				row.Restarts = fmt.Sprintf("%d (%s ago)", s.Restarts, age(t.Sub(apiTime(p.lastExit))))
 			}
 		}
 		rows = append(rows, row)
@@ -378,9 +391,10 @@ func Events(records []record.Record, t sim.Time) [][]EventRow {
 		sort.SliceStable(list, func(i, j int) bool { return list[i].Last < list[j].Last })
 		var rs []EventRow
 		for _, r := range list {
-			r.Age = age(t.Sub(r.First))
+			// firstTimestamp and lastTimestamp hold whole seconds.
+			r.Age = age(t.Sub(apiTime(r.First)))
 			if r.Count > 1 {
-				r.Age = fmt.Sprintf("%s (x%d over %s)", age(t.Sub(r.Last)), r.Count, age(t.Sub(r.First)))
+				r.Age = fmt.Sprintf("%s (x%d over %s)", age(t.Sub(apiTime(r.Last))), r.Count, age(t.Sub(apiTime(r.First))))
 			}
 			rs = append(rs, *r)
 		}

@@ -95,6 +95,9 @@ func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, 
 			break
 		}
 		prog.report(t)
+		if err := f.views.chunk(out.log); err != nil {
+			return nil, err
+		}
 		if pacer != nil && flush != nil {
 			if err := flush(); err != nil {
 				return nil, &exitError{exitUsage, fmt.Errorf("writing the output: %w", err)}
@@ -111,6 +114,9 @@ func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, 
 			c.Finish()
 			break
 		}
+	}
+	if err := f.views.chunk(out.log); err != nil {
+		return nil, err
 	}
 	if f.stats {
 		e.printStats(eng.Stats())
@@ -199,6 +205,10 @@ func (e *env) runCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) erro
 	if err != nil {
 		return err
 	}
+	at, err := e.prepareViews(f, s.DurationFor(o))
+	if err != nil {
+		return err
+	}
 
 	// The destination: stdout, or a temporary file next to --out that is
 	// renamed over it only when the output is complete.
@@ -226,8 +236,8 @@ func (e *env) runCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) erro
 	if err != nil {
 		return err
 	}
-	if f.output == "text" {
-		if err := report.Text(bw, out.log.Records()); err != nil {
+	if f.output == "text" && !f.views.watch {
+		if err := report.Text(bw, out.log.Records(), at...); err != nil {
 			return fmt.Errorf("writing the report: %w", err)
 		}
 	}

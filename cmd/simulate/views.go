@@ -1,11 +1,16 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/report"
 	"github.com/probesim/probesim/sim"
 )
 
@@ -15,6 +20,9 @@ type viewFlags struct {
 	at            []string
 	recordObjects bool
 	watch         bool
+	// onChunk, set by --watch, is called with the log after each simulated
+	// second of the run.
+	onChunk func(*record.Log) error
 }
 
 func (f *viewFlags) add(cmd *cobra.Command) {
@@ -40,5 +48,60 @@ func parseAt(values []string) ([]sim.Time, error) {
 // viewCommands are the commands that show a run as kubectl shows a
 // cluster: get, describe, rollout status, explain.
 func (e *env) viewCommands(level *slog.LevelVar) []*cobra.Command {
-	return []*cobra.Command{e.getCommand(level), e.describeCommand(level)}
+	return []*cobra.Command{e.getCommand(level), e.describeCommand(level), e.rolloutCommand(level), e.explainCommand(level)}
+}
+
+// prepareViews checks run's view flags against the run's length and sets
+// up --watch. It returns the --at times.
+func (e *env) prepareViews(f *runFlags, until time.Duration) ([]sim.Time, error) {
+	v := &f.views
+	at, err := parseAt(v.at)
+	if err != nil {
+		return nil, err
+	}
+	for i, t := range at {
+		if time.Duration(t) > until {
+			return nil, usageErr("--at %s is after the end of the run (%s)", v.at[i], until)
+		}
+	}
+	if len(at) > 0 && (f.output != "text" || v.watch) {
+		return nil, usageErr("--at adds snapshots to the text output; it cannot go with --output %s or --watch", f.output)
+	}
+	if !v.watch {
+		return at, nil
+	}
+	if f.output == "jsonl" && f.out == "" {
+		return nil, usageErr("--watch writes to standard output: with --output jsonl, give --out FILE for the log")
+	}
+	v.recordObjects = true
+	tty := false
+	if file, ok := e.stdout.(*os.File); ok {
+		tty = isTerminal(file)
+	}
+	var pw report.PodWatch
+	v.onChunk = func(log *record.Log) error {
+		records := log.Records()
+		lines := pw.Lines(records)
+		if lines == "" {
+			return nil
+		}
+		if tty {
+			// A live screen: the whole table, redrawn at each change.
+			lines = "\033[H\033[2J" + report.PodScreen(records, sim.Time(records[len(records)-1].Base().T))
+		}
+		_, err := io.WriteString(e.stdout, lines)
+		return err
+	}
+	return at, nil
+}
+
+// chunk lets --watch see the log after each simulated second.
+func (v *viewFlags) chunk(log *record.Log) error {
+	if v.onChunk == nil {
+		return nil
+	}
+	if err := v.onChunk(log); err != nil {
+		return &exitError{exitUsage, fmt.Errorf("writing the watch: %w", err)}
+	}
+	return nil
 }
