@@ -572,6 +572,12 @@ func ExplainDeployment(w io.Writer, records []record.Record, name string, t sim.
 		return nil
 	}
 	pds := time.Duration(*d.Spec.ProgressDeadlineSeconds) * time.Second
+	if cond.Reason == "NewReplicaSetAvailable" {
+		// DeploymentTimedOut is false for a rollout that completed: the
+		// deadline does not apply to a later loss of availability.
+		fmt.Fprintf(w, "- the rollout completed (Progressing: NewReplicaSetAvailable) and has not restarted since: the progress deadline (%s) no longer applies\n", dur(pds))
+		return nil
+	}
 	last := lastProgress(records, name, t)
 	if cond.Reason == controller.ReasonProgressDeadlineExceeded {
 		fired := firedAt(records, name, t)

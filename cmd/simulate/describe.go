@@ -68,7 +68,7 @@ func (e *env) describeCommand(level *slog.LevelVar) *cobra.Command {
 				err = report.DescribeDeployment(w, lk.records, objs, name)
 			}
 			if err != nil {
-				return &exitError{exitFailed, err}
+				return e.notFound(err)
 			}
 			return w.Flush()
 		},

@@ -59,7 +59,7 @@ func (e *env) rolloutCommand(level *slog.LevelVar) *cobra.Command {
 				return &exitError{exitUsage, err}
 			}
 			if !ok {
-				return &exitError{exitFailed, fmt.Errorf("Error from server (NotFound): deployments.apps %q not found at %s", name, report.Clock(t0))}
+				return e.notFound(fmt.Errorf("deployments.apps %q not found at %s", name, report.Clock(t0)))
 			}
 			w := bufio.NewWriter(e.stdout)
 			failed, done := false, false
@@ -138,7 +138,7 @@ func (e *env) explainCommand(level *slog.LevelVar) *cobra.Command {
 				err = report.ExplainDeployment(w, lk.records, name, lk.at)
 			}
 			if err != nil {
-				return &exitError{exitFailed, err}
+				return e.notFound(err)
 			}
 			return w.Flush()
 		},

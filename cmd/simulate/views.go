@@ -105,3 +105,11 @@ func (v *viewFlags) chunk(log *record.Log) error {
 	}
 	return nil
 }
+
+// notFound reports err (an object that is not there, a restart that did
+// not happen) on standard error and exits 1, as kubectl does for a
+// NotFound.
+func (e *env) notFound(err error) error {
+	e.log.Error(err.Error())
+	return &exitError{exitFailed, nil}
+}
