@@ -374,16 +374,16 @@ func (h *podHistory) explainRestart(k int, r restartRef) (sim.Time, string) {
 			}
 		}
 	}
+	started := "started " + when(now.start)
 	switch {
 	case backoff != "":
 		d, err := time.ParseDuration(backoff)
 		if err == nil {
 			until := prev.end + sim.Time(d)
-			x := fmt.Sprintf("back-off %s from that exit (until %s)", backoff, when(until))
+			parts = append(parts, fmt.Sprintf("back-off %s from that exit, until %s", backoff, when(until)))
 			if late := now.start - until; late > 0 {
-				x += fmt.Sprintf("; started %s after it ended", dur(time.Duration(late)))
+				started += fmt.Sprintf(", %s after the back-off ended", dur(time.Duration(late)))
 			}
-			parts = append(parts, x)
 		} else {
 			parts = append(parts, "back-off "+backoff)
 		}
@@ -394,7 +394,7 @@ func (h *podHistory) explainRestart(k int, r restartRef) (sim.Time, string) {
 		}
 		parts = append(parts, x)
 	}
-	parts = append(parts, "started "+when(now.start))
+	parts = append(parts, started)
 	return now.start, s + ": " + strings.Join(parts, "; ")
 }
 
