@@ -236,10 +236,12 @@ func ExplainPod(w io.Writer, records []record.Record, name string, restart int, 
 		lines = append(lines, line{t, s})
 	}
 	if restart == 0 {
-		for _, l := range h.explainReadiness() {
+		changes := h.explainReadiness()
+		for _, l := range changes {
 			lines = append(lines, line{l.t, l.s})
 		}
-		if n := len(h.statuses); n > 0 && !h.statuses[n-1].Conditions["Ready"] {
+		// A pod that was never Ready has no change to explain: say why.
+		if n := len(h.statuses); n > 0 && len(changes) == 0 && !h.statuses[n-1].Conditions["Ready"] {
 			if why := h.whyNotReady(until); why != "" {
 				st := h.statuses[n-1]
 				lines = append(lines, line{until, fmt.Sprintf("not Ready (%s, %s) at %s%s", st.Ready, st.Status, when(until), why)})
