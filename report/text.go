@@ -362,13 +362,20 @@ type EventRow struct {
 // Events returns, per involved object in order of first appearance, the
 // events recorded up to time t, folded by (source, type, reason, message)
 // as the API holds them, sorted by last occurrence as `kubectl describe`
-// sorts them. Age reads "3m11s", or "45s (x5 over 3m11s)" for a repeated
+// sorts them, with the message and source as the run's release of kubectl
+// prints them (a field path before the message from 1.35, "kubelet, NODE"
+// before 1.20). Age reads "3m11s", or "45s (x5 over 3m11s)" for a repeated
 // event.
 func Events(records []record.Record, t sim.Time) [][]EventRow {
 	var order []string
 	rows := map[string][]*EventRow{}
 	index := map[string]*EventRow{}
+	minor := releaseMinor(records)
+	nodes := map[string]string{} // pod object → node, for "kubelet, NODE"
 	for _, r := range records {
+		if ps, ok := r.(*record.PodStatus); ok && ps.Node != "" {
+			nodes[ps.Object] = ps.Node
+		}
 		e, ok := r.(*record.Event)
 		if !ok || sim.Time(e.T) > t {
 			continue
@@ -380,6 +387,14 @@ func Events(records []record.Record, t sim.Time) [][]EventRow {
 				order = append(order, e.Object)
 			}
 			row = &EventRow{Object: e.Object, Type: e.Type, Reason: e.Reason, From: e.Source, Message: e.Message, First: sim.Time(e.First)}
+			// As DescribeEvents: the field path before the message from
+			// 1.35, the node after the component before 1.20.
+			if minor >= 35 && e.FieldPath != "" {
+				row.Message = e.FieldPath + ": " + e.Message
+			}
+			if minor < 20 && e.Source == "kubelet" && nodes[e.Object] != "" {
+				row.From += ", " + nodes[e.Object]
+			}
 			index[key] = row
 			rows[e.Object] = append(rows[e.Object], row)
 		}
