@@ -60,6 +60,17 @@ func LookupResource(name string) (Resource, bool) {
 	return Resource{}, false
 }
 
+// PrefixFor is the resource's name prefix as the release's kubectl prints
+// it: before 1.16 kubectl reached Deployments and ReplicaSets through the
+// extensions group ("deployment.extensions/web"); the profiles have 1.11
+// and then 1.20.
+func (r Resource) PrefixFor(minor int) string {
+	if minor < 20 && (r.Kind == "Deployment" || r.Kind == "ReplicaSet") {
+		return strings.ToLower(r.Kind) + ".extensions"
+	}
+	return r.Prefix
+}
+
 // Table is a kubectl table: a header and rows of cells.
 type Table struct {
 	Header []string

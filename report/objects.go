@@ -23,8 +23,6 @@ type Objects struct {
 	// Minor is the release profile's minor version: the kubectl whose
 	// printers the views follow.
 	Minor int
-	// Recorded reports whether the run recorded any snapshot at all.
-	Recorded bool
 	byKind   map[string]map[string]json.RawMessage
 }
 
@@ -37,7 +35,6 @@ func ObjectsAt(records []record.Record, t sim.Time) *Objects {
 		if !ok {
 			continue
 		}
-		o.Recorded = true
 		if sim.Time(s.T) > t {
 			break
 		}
@@ -93,8 +90,7 @@ func (o *Objects) Decode(kind, name string, v any) (bool, error) {
 	return true, nil
 }
 
-// All decodes every object of a kind, in name order, with newItem making
-// each value to decode into.
+// All decodes every object of a kind, in name order.
 func All[T any](o *Objects, kind string) ([]*T, error) {
 	var out []*T
 	for _, name := range o.Names(kind) {

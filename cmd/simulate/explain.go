@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/probesim/probesim/report"
+	"github.com/probesim/probesim/sim"
 )
 
 const rolloutLong = `Print what kubectl rollout status deployment/NAME prints as the run goes,
@@ -50,7 +51,7 @@ func (e *env) rolloutCommand(level *slog.LevelVar) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			t0 := lk.at * 0
+			var t0 sim.Time // kubectl started with the run, unless --at
 			if len(from) > 0 {
 				t0 = from[0]
 			}

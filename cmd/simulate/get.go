@@ -167,7 +167,7 @@ func (e *env) printGet(lk *look, kinds []report.Resource, names []string, wide b
 		}
 		if len(kinds) > 1 {
 			for _, r := range t.Rows {
-				r[0] = k.Prefix + "/" + r[0]
+				r[0] = k.PrefixFor(objs.Minor) + "/" + r[0]
 			}
 		}
 		if printed > 0 {

@@ -43,6 +43,10 @@ func TestGoldenViews(t *testing.T) {
 		{"stall-explain-deploy.txt", append([]string{"explain", "deploy/web"}, stall...), exitOK},
 		{"stall-explain-deploy-before.txt", append([]string{"explain", "deploy/web", "--at", "5m"}, stall...), exitOK},
 		{"stall-watch.txt", append([]string{"run", "--watch", "--until", "2m"}, stall...), exitOK},
+		// kubectl 1.11 (OKD 3.11): ShortHumanDuration, no "(ago)", IP and
+		// NODE only in -o wide, "kubelet, node" in FROM, extensions group.
+		{"crashloop311-get-wide.txt", []string{"get", "deploy,pods", "-o", "wide", "--at", "3m", "--scenario", "liveness-404-crashloop-311", "-q"}, exitOK},
+		{"crashloop311-describe-pod.txt", []string{"describe", "pod", "nodejs-ex-78bb8477b-wcxxh", "--at", "3m", "--scenario", "liveness-404-crashloop-311", "-q"}, exitOK},
 	}
 	for _, tc := range cases {
 		t.Run(tc.golden, func(t *testing.T) {
