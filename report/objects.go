@@ -22,8 +22,8 @@ type Objects struct {
 	At sim.Time
 	// Minor is the release profile's minor version: the kubectl whose
 	// printers the views follow.
-	Minor int
-	byKind   map[string]map[string]json.RawMessage
+	Minor  int
+	byKind map[string]map[string]json.RawMessage
 }
 
 // ObjectsAt returns the objects that existed at time t: for each, its last
