@@ -73,6 +73,6 @@ func (e *env) describeCommand(level *slog.LevelVar) *cobra.Command {
 			return w.Flush()
 		},
 	}
-	f.add(cmd, true)
+	f.add(cmd, atLook)
 	return cmd
 }

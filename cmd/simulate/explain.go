@@ -82,7 +82,7 @@ func (e *env) rolloutCommand(level *slog.LevelVar) *cobra.Command {
 			return nil
 		},
 	}
-	f.add(status, true)
+	f.add(status, "simulated time kubectl rollout status starts at, like 1m (default: the start of the run)")
 	rollout.AddCommand(status)
 	return rollout
 }
@@ -144,7 +144,7 @@ func (e *env) explainCommand(level *slog.LevelVar) *cobra.Command {
 			return w.Flush()
 		},
 	}
-	f.add(cmd, true)
+	f.add(cmd, atLook)
 	cmd.Flags().IntVar(&restart, "restart", 0, "explain only the pod's N-th restart (1 is the first)")
 	return cmd
 }

@@ -23,17 +23,18 @@ type lookFlags struct {
 	output string
 }
 
-func (f *lookFlags) add(cmd *cobra.Command, withAt bool) {
+func (f *lookFlags) add(cmd *cobra.Command, atHelp string) {
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&f.files, "filename", "f", nil, "scenario file to run (- for standard input)")
 	fl.StringArrayVar(&f.names, "scenario", nil, "built-in scenario to run (see simulate scenarios)")
-	if withAt {
-		fl.StringVar(&f.at, "at", "", "simulated time to look at, like 3m30s (default: the end of the run)")
-	}
+	fl.StringVar(&f.at, "at", "", atHelp)
 	f.addCommon(cmd)
 	fl.SortFlags = false
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 }
+
+// atLook is the help of --at for the commands that look at one moment.
+const atLook = "simulated time to look at, like 3m30s (default: the end of the run)"
 
 // look is a run recorded for the views: its records (with Snapshot
 // records of every object) up to the time looked at.
@@ -128,7 +129,7 @@ func (e *env) getCommand(level *slog.LevelVar) *cobra.Command {
 			return e.printGet(lk, kinds, args[1:], f.output == "wide")
 		},
 	}
-	f.add(cmd, true)
+	f.add(cmd, atLook)
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "output format: wide adds kubectl's wide columns")
 	return cmd
 }
