@@ -31,7 +31,7 @@ func (e *env) rolloutCommand(level *slog.LevelVar) *cobra.Command {
 		Short: "Print kubectl rollout status lines over the run",
 		Long:  rolloutLong,
 		Example: `  simulate rollout status deploy/web --scenario readiness-stall
-  simulate rollout status deployment web --scenario rollout-502 --at 30s`,
+  simulate rollout status deployment web --scenario rollout-502 --at 1m`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, name, err := objectArg(args)
