@@ -13,7 +13,6 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/apimachinery/pkg/util/sets"
 
 	"github.com/probesim/probesim/model/api"
@@ -124,13 +123,7 @@ func (o *Objects) ageOf(t metav1.Time) string {
 	return o.humanSince(t.Time)
 }
 
-func (o *Objects) humanSince(t time.Time) string {
-	d := o.now().Sub(t)
-	if o.Minor < 20 {
-		return duration.ShortHumanDuration(d)
-	}
-	return duration.HumanDuration(d)
-}
+func (o *Objects) humanSince(t time.Time) string { return age(o.Minor, o.now().Sub(t)) }
 
 // PodRow is printPod's row for one pod (pkg/printers/internalversion).
 func (o *Objects) PodRow(pod *corev1.Pod, wide bool) []string {

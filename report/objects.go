@@ -107,15 +107,6 @@ func All[T any](o *Objects, kind string) ([]*T, error) {
 // timestamps count from store.Epoch, and kubectl's clock is not rounded.
 func (o *Objects) now() time.Time { return store.Epoch.Add(time.Duration(o.At)) }
 
-// since is kubectl's translateTimestampSince: the human duration from an
-// API timestamp to now, "<unknown>" for a zero timestamp.
-func (o *Objects) since(t time.Time) string {
-	if t.IsZero() {
-		return "<unknown>"
-	}
-	return age(o.now().Sub(t))
-}
-
 // sortStrings sorts a copy of s.
 func sortStrings(s []string) []string {
 	out := append([]string(nil), s...)

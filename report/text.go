@@ -66,8 +66,15 @@ func Clock(t sim.Time) string {
 	return fmt.Sprintf("%s%02d:%02d.%03d", neg, m, s, frac)
 }
 
-// age is kubectl's AGE: a duration in duration.HumanDuration's form.
-func age(d sim.Duration) string { return duration.HumanDuration(d) }
+// age is kubectl's AGE as the release's kubectl prints it:
+// duration.HumanDuration by 1.20, ShortHumanDuration in 1.11 (V2 in
+// docs/fidelity.md).
+func age(minor int, d sim.Duration) string {
+	if minor < 20 {
+		return duration.ShortHumanDuration(d)
+	}
+	return duration.HumanDuration(d)
+}
 
 // apiTime is a simulated time as an API timestamp holds it: cut to the
 // whole second, as metav1.Time serialises.
@@ -282,6 +289,7 @@ func Pods(records []record.Record, t sim.Time) []PodRow {
 	}
 	byName := map[string]*pod{}
 	restartAge := true
+	minor := releaseMinor(records)
 	for _, r := range records {
 		h := r.Base()
 		if sim.Time(h.T) > t {
@@ -321,12 +329,12 @@ func Pods(records []record.Record, t sim.Time) []PodRow {
 		}
 		// kubectl measures from API timestamps, which hold whole seconds:
 		// creationTimestamp and the container's finishedAt.
-		row := PodRow{Name: name, Ready: "0/0", Status: "Pending", Restarts: "0", Age: age(t.Sub(apiTime(p.created)))}
+		row := PodRow{Name: name, Ready: "0/0", Status: "Pending", Restarts: "0", Age: age(minor, t.Sub(apiTime(p.created)))}
 		if s := p.status; s != nil {
 			row.Ready, row.Status = s.Ready, s.Status
 			row.Restarts = fmt.Sprint(s.Restarts)
 			if restartAge && s.Restarts > 0 && p.lastExit >= 0 {
-				row.Restarts = fmt.Sprintf("%d (%s ago)", s.Restarts, age(t.Sub(apiTime(p.lastExit))))
+				row.Restarts = fmt.Sprintf("%d (%s ago)", s.Restarts, age(minor, t.Sub(apiTime(p.lastExit))))
 			}
 		}
 		rows = append(rows, row)
@@ -407,9 +415,9 @@ func Events(records []record.Record, t sim.Time) [][]EventRow {
 		var rs []EventRow
 		for _, r := range list {
 			// firstTimestamp and lastTimestamp hold whole seconds.
-			r.Age = age(t.Sub(apiTime(r.First)))
+			r.Age = age(minor, t.Sub(apiTime(r.First)))
 			if r.Count > 1 {
-				r.Age = fmt.Sprintf("%s (x%d over %s)", age(t.Sub(apiTime(r.Last))), r.Count, age(t.Sub(apiTime(r.First))))
+				r.Age = fmt.Sprintf("%s (x%d over %s)", age(minor, t.Sub(apiTime(r.Last))), r.Count, age(minor, t.Sub(apiTime(r.First))))
 			}
 			rs = append(rs, *r)
 		}
