@@ -16,7 +16,12 @@ each line with the simulated time of the Deployment change it reports:
 "Waiting for deployment ... rollout to finish: ..." lines, then
 "deployment ... successfully rolled out", or "error: deployment ... exceeded
 its progress deadline" (exit code 1). --at is when the command is started
-(default: the start of the run).`
+(default: the start of the run).
+
+For a DeploymentConfig (dc/NAME) the lines are oc 3.11's: "Waiting for
+rollout to finish: ...", the Progressing condition's message when the
+new replication controller is available, its message as the error when the
+rollout timed out or was cancelled.`
 
 func (e *env) rolloutCommand(level *slog.LevelVar) *cobra.Command {
 	rollout := &cobra.Command{
@@ -27,7 +32,7 @@ func (e *env) rolloutCommand(level *slog.LevelVar) *cobra.Command {
 	}
 	var f lookFlags
 	status := &cobra.Command{
-		Use:   "status deploy/NAME (--scenario NAME | -f FILE) [--at T]",
+		Use:   "status (deploy|dc)/NAME (--scenario NAME | -f FILE) [--at T]",
 		Short: "Print kubectl rollout status lines over the run",
 		Long:  rolloutLong,
 		Example: `  simulate rollout status deploy/web --scenario readiness-stall
@@ -38,8 +43,8 @@ func (e *env) rolloutCommand(level *slog.LevelVar) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if r.Kind != "Deployment" {
-				return usageErr("rollout status follows deployments here; %s is not supported yet", r.Plural)
+			if r.Kind != "Deployment" && r.Kind != "DeploymentConfig" {
+				return usageErr("rollout status follows deployments and deploymentconfigs; %s is not supported", r.Plural)
 			}
 			start := f.at
 			f.at = ""
@@ -55,12 +60,12 @@ func (e *env) rolloutCommand(level *slog.LevelVar) *cobra.Command {
 			if len(from) > 0 {
 				t0 = from[0]
 			}
-			lines, ok, err := report.RolloutStatus(lk.records, name, t0)
+			lines, ok, err := report.RolloutStatus(lk.records, r.Kind, name, t0)
 			if err != nil {
 				return &exitError{exitUsage, err}
 			}
 			if !ok {
-				return e.notFound(fmt.Errorf("deployments.apps %q not found at %s", name, report.Clock(t0)))
+				return e.notFound(fmt.Errorf("%s %q not found at %s", r.Plural, name, report.Clock(t0)))
 			}
 			w := bufio.NewWriter(e.stdout)
 			failed, done := false, false
