@@ -13,7 +13,6 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/util/sets"
 
 	"github.com/probesim/probesim/model/api"
 	"github.com/probesim/probesim/model/kubectl"
@@ -257,11 +256,7 @@ func (o *Objects) getReplicationControllers(wide bool) (*Table, error) {
 		t.Header = append(t.Header, "CONTAINERS", "IMAGES", "SELECTOR")
 	}
 	for _, rc := range rcs {
-		desired := int32(0)
-		if rc.Spec.Replicas != nil {
-			desired = *rc.Spec.Replicas
-		}
-		row := []string{rc.Name, itoa(desired), itoa(rc.Status.Replicas), itoa(rc.Status.ReadyReplicas), o.ageOf(rc.CreationTimestamp)}
+		row := append(kubectl.ReplicationController(rc), o.ageOf(rc.CreationTimestamp))
 		if wide {
 			var cs []corev1.Container
 			if rc.Spec.Template != nil {
@@ -276,51 +271,16 @@ func (o *Objects) getReplicationControllers(wide bool) (*Table, error) {
 }
 
 // getDeploymentConfigs is oc's printDeploymentConfig (origin 3.11,
-// pkg/oc/cli/describe/printer.go): NAME, REVISION (status.latestVersion),
-// DESIRED ("N (during test)" for a test deployment), CURRENT
-// (status.updatedReplicas) and TRIGGERED BY; oc prints no AGE and no wide
-// columns for it.
+// model/kubectl.DeploymentConfig): oc prints no AGE and no wide columns
+// for it.
 func (o *Objects) getDeploymentConfigs() (*Table, error) {
 	dcs, err := All[api.DeploymentConfig](o, "DeploymentConfig")
 	if err != nil {
 		return nil, err
 	}
-	t := &Table{Header: []string{"NAME", "REVISION", "DESIRED", "CURRENT", "TRIGGERED BY"}}
+	t := &Table{Header: kubectl.DeploymentConfigColumns}
 	for _, dc := range dcs {
-		desired := itoa(dc.Spec.Replicas)
-		if dc.Spec.Test {
-			desired += " (during test)"
-		}
-		containers := sets.New[string]()
-		if dc.Spec.Template != nil {
-			for _, c := range dc.Spec.Template.Spec.Containers {
-				containers.Insert(c.Name)
-			}
-		}
-		triggers := sets.New[string]()
-		for _, tr := range dc.Spec.Triggers {
-			switch tr.Type {
-			case "ConfigChange":
-				triggers.Insert("config")
-			case "ImageChange":
-				p := tr.ImageChangeParams
-				if p == nil || !p.Automatic {
-					continue
-				}
-				prefix := ""
-				if containers.Len() != 1 && !containers.HasAll(p.ContainerNames...) {
-					prefix = strings.Join(sortStrings(p.ContainerNames), ",") + ":"
-				}
-				if p.From.Kind == "ImageStreamTag" {
-					triggers.Insert(fmt.Sprintf("image(%s%s)", prefix, p.From.Name))
-				} else {
-					triggers.Insert(fmt.Sprintf("%s(%s%s)", p.From.Kind, prefix, p.From.Name))
-				}
-			default:
-				triggers.Insert(string(tr.Type))
-			}
-		}
-		t.Rows = append(t.Rows, []string{dc.Name, strconv.FormatInt(dc.Status.LatestVersion, 10), desired, itoa(dc.Status.UpdatedReplicas), strings.Join(sets.List(triggers), ",")})
+		t.Rows = append(t.Rows, kubectl.DeploymentConfig(dc))
 	}
 	return t, nil
 }

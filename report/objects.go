@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -106,10 +105,3 @@ func All[T any](o *Objects, kind string) ([]*T, error) {
 // now is the wall-clock time kubectl would read at the view's time: API
 // timestamps count from store.Epoch, and kubectl's clock is not rounded.
 func (o *Objects) now() time.Time { return store.Epoch.Add(time.Duration(o.At)) }
-
-// sortStrings sorts a copy of s.
-func sortStrings(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
-}

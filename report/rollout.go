@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -48,7 +47,7 @@ func RolloutStatus(records []record.Record, kind, name string, from sim.Time) (l
 			if err := json.Unmarshal(raw, &dc); err != nil {
 				return true, fmt.Errorf("decoding the snapshot of %s: %w", object, err)
 			}
-			msg, done, err = DeploymentConfigStatus(&dc)
+			msg, done, err = controller.DCRolloutStatus(&dc)
 		default:
 			var d appsv1.Deployment
 			if err := json.Unmarshal(raw, &d); err != nil {
@@ -108,55 +107,4 @@ func RolloutStatus(records []record.Record, kind, name string, from sim.Time) (l
 		return lines, true, err
 	}
 	return lines, true, nil
-}
-
-// The DeploymentConfig Progressing reasons oc's status viewer reads
-// (origin pkg/apps/util).
-const (
-	dcNewRcAvailable  = "NewReplicationControllerAvailable"
-	dcTimedOut        = "ProgressDeadlineExceeded"
-	dcRolloutCanceled = "RolloutCancelled"
-	dcPaused          = "DeploymentConfigPaused"
-)
-
-// DeploymentConfigStatus is what `oc rollout status dc/NAME` reports for a
-// DeploymentConfig as it is (origin 3.11 DeploymentConfigStatusViewer.Status,
-// revision 0): the message (without its newline), whether the watch is
-// over, and the error oc exits with.
-func DeploymentConfigStatus(dc *api.DeploymentConfig) (msg string, done bool, err error) {
-	if dc.Status.LatestVersion == 0 {
-		for _, t := range dc.Spec.Triggers {
-			if t.Type == "ImageChange" {
-				return fmt.Sprintf("Deployment config %q waiting on image update", dc.Name), false, nil
-			}
-		}
-		if len(dc.Spec.Triggers) == 0 {
-			return "", true, fmt.Errorf("Deployment config %q waiting on manual update (use 'oc rollout latest %s')", dc.Name, dc.Name)
-		}
-	}
-	if dc.Generation > dc.Status.ObservedGeneration {
-		return "Waiting for latest deployment config spec to be observed by the controller loop...", false, nil
-	}
-	var cond *api.DeploymentCondition
-	for i := range dc.Status.Conditions {
-		if dc.Status.Conditions[i].Type == "Progressing" {
-			cond = &dc.Status.Conditions[i]
-		}
-	}
-	st := &dc.Status
-	switch {
-	case cond != nil && cond.Reason == dcNewRcAvailable:
-		return cond.Message, true, nil
-	case cond != nil && (cond.Reason == dcTimedOut || cond.Reason == dcRolloutCanceled):
-		return "", true, errors.New(cond.Message)
-	case cond != nil && cond.Reason == dcPaused:
-		return "", true, fmt.Errorf("Deployment config %q is paused. Resume to continue watching the status of the rollout.", dc.Name)
-	case st.UpdatedReplicas < dc.Spec.Replicas:
-		return fmt.Sprintf("Waiting for rollout to finish: %d out of %d new replicas have been updated...", st.UpdatedReplicas, dc.Spec.Replicas), false, nil
-	case st.Replicas > st.UpdatedReplicas:
-		return fmt.Sprintf("Waiting for rollout to finish: %d old replicas are pending termination...", st.Replicas-st.UpdatedReplicas), false, nil
-	case st.AvailableReplicas < st.UpdatedReplicas:
-		return fmt.Sprintf("Waiting for rollout to finish: %d of %d updated replicas are available...", st.AvailableReplicas, st.UpdatedReplicas), false, nil
-	}
-	return "Waiting for latest deployment config spec to be observed by the controller loop...", false, nil
 }

@@ -46,6 +46,9 @@ func TestGoldenViews(t *testing.T) {
 		// kubectl 1.11 (OKD 3.11): ShortHumanDuration, no "(ago)", IP and
 		// NODE only in -o wide, "kubelet, node" in FROM, extensions group.
 		{"crashloop311-get-wide.txt", []string{"get", "deploy,pods", "-o", "wide", "--at", "3m", "--scenario", "liveness-404-crashloop-311", "-q"}, exitOK},
+		// OKD 3.11 DeploymentConfig: oc get dc/rc and oc rollout status.
+		{"dc-get-wide.txt", []string{"get", "dc,rc,pods", "-o", "wide", "--at", "5m", "--scenario", "readiness-stall-dc", "-q"}, exitOK},
+		{"dc-rollout-status.txt", []string{"rollout", "status", "dc/web", "--at", "1m", "--scenario", "readiness-stall-dc", "-q"}, exitOK},
 		{"crashloop311-describe-pod.txt", []string{"describe", "pod", "nodejs-ex-78bb8477b-wcxxh", "--at", "3m", "--scenario", "liveness-404-crashloop-311", "-q"}, exitOK},
 	}
 	for _, tc := range cases {
