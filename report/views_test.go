@@ -177,3 +177,19 @@ func TestListWithMore(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefixFor pins the names kubectl gives rows when it prints several
+// kinds: before 1.16 it reached Deployments and ReplicaSets through the
+// extensions group.
+func TestPrefixFor(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		minor int
+		want  string
+	}{{"deploy", 11, "deployment.extensions"}, {"rs", 11, "replicaset.extensions"}, {"deploy", 36, "deployment.apps"}, {"po", 11, "pod"}, {"dc", 11, "deploymentconfig.apps.openshift.io"}} {
+		r, ok := LookupResource(tc.name)
+		if got := r.PrefixFor(tc.minor); !ok || got != tc.want {
+			t.Errorf("%s on 1.%d: %q, want %q", tc.name, tc.minor, got, tc.want)
+		}
+	}
+}

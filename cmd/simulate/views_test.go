@@ -44,12 +44,12 @@ func TestGoldenViews(t *testing.T) {
 		{"stall-explain-deploy-before.txt", append([]string{"explain", "deploy/web", "--at", "5m"}, stall...), exitOK},
 		{"stall-watch.txt", append([]string{"run", "--watch", "--until", "2m"}, stall...), exitOK},
 		// kubectl 1.11 (OKD 3.11): ShortHumanDuration, no "(ago)", IP and
-		// NODE only in -o wide, "kubelet, node" in FROM, extensions group.
-		{"crashloop311-get-wide.txt", []string{"get", "deploy,pods", "-o", "wide", "--at", "3m", "--scenario", "liveness-404-crashloop-311", "-q"}, exitOK},
+		// NODE only in -o wide, "kubelet, node" in FROM.
+		{"crashloop311-get-wide.txt", []string{"get", "dc,rc,pods", "-o", "wide", "--at", "3m", "--scenario", "liveness-404-crashloop-311", "-q"}, exitOK},
 		// OKD 3.11 DeploymentConfig: oc get dc/rc and oc rollout status.
 		{"dc-get-wide.txt", []string{"get", "dc,rc,pods", "-o", "wide", "--at", "5m", "--scenario", "readiness-stall-dc", "-q"}, exitOK},
 		{"dc-rollout-status.txt", []string{"rollout", "status", "dc/web", "--at", "1m", "--scenario", "readiness-stall-dc", "-q"}, exitOK},
-		{"crashloop311-describe-pod.txt", []string{"describe", "pod", "nodejs-ex-78bb8477b-wcxxh", "--at", "3m", "--scenario", "liveness-404-crashloop-311", "-q"}, exitOK},
+		{"crashloop311-describe-pod.txt", []string{"describe", "pod", "nodejs-ex-1-wcxxh", "--at", "3m", "--scenario", "liveness-404-crashloop-311", "-q"}, exitOK},
 	}
 	for _, tc := range cases {
 		t.Run(tc.golden, func(t *testing.T) {
