@@ -214,14 +214,16 @@ func podPhase(policy corev1.RestartPolicy, statuses []corev1.ContainerStatus) co
 func (ps *podState) conditions(st corev1.PodStatus) []corev1.PodCondition {
 	now := store.WallSeconds(ps.k.e.Now())
 	ready := containersReady(ps.pod, &st)
+	// generateAPIPodStatus appends them in this order: Initialized, Ready,
+	// ContainersReady, PodScheduled (kubelet_pods.go; describe shows it).
 	conds := []corev1.PodCondition{
 		{Type: corev1.PodInitialized, Status: corev1.ConditionTrue},
-		ready,
 		podReady(ps.pod, ready, st.Phase),
+		ready,
 	}
 	for _, c := range ps.pod.Status.Conditions {
 		if c.Type == corev1.PodScheduled {
-			conds = append([]corev1.PodCondition{c}, conds...)
+			conds = append(conds, c)
 		}
 	}
 	for i := range conds {
