@@ -388,8 +388,9 @@ func (c *Cluster) RunUntil(t sim.Time) error {
 	return c.actionErr
 }
 
-// Finish closes the log with its End record. Call it once, after the last
-// RunUntil.
+// Finish closes the log: the network's ErrorBudget records, then End.
+// Call it once, after the last RunUntil.
 func (c *Cluster) Finish() {
+	c.network.Finish()
 	c.log.Add(c.engine.Now(), record.KindEnd, &record.End{Events: c.engine.Stats().Fired, Hash: c.log.Hash()})
 }

@@ -38,11 +38,13 @@ type target struct {
 	minLat sim.Duration
 	maxLat sim.Duration
 	last   sim.Time // the last outcome
+	slo    *SLO     // the target's objective, if any
 }
 
 // bucket counts one second of traffic.
 type bucket struct {
 	sent, ok, refused, reset, timeout, resolved int
+	slow                                        int // ok, but slower than the SLO allows
 	codes                                       []codeCount
 	lat                                         []sim.Duration
 }
@@ -119,6 +121,10 @@ func (t *target) resolve(o Outcome, status int, at sim.Time, lat sim.Duration) {
 		if status >= 200 && status < 400 {
 			b.ok++
 			t.total.ok++
+			if t.slowAnswer(lat) {
+				b.slow++
+				t.total.slow++
+			}
 		} else {
 			b.addCode(status)
 			t.codes[status]++
@@ -169,7 +175,7 @@ func (t *target) closeSecond() {
 		if b.sent > 0 || b.resolved > 0 || t.active(sec) {
 			t.write(b)
 		}
-		b.sent, b.ok, b.refused, b.reset, b.timeout, b.resolved = 0, 0, 0, 0, 0, 0
+		b.sent, b.ok, b.refused, b.reset, b.timeout, b.resolved, b.slow = 0, 0, 0, 0, 0, 0, 0
 		b.codes, b.lat = b.codes[:0], b.lat[:0]
 		t.base = sec + 1
 	}
@@ -198,7 +204,7 @@ func (t *target) startsLater() bool {
 func (t *target) write(b *bucket) {
 	r := &record.Requests{
 		Header: record.Header{Object: t.object},
-		Sent:   b.sent, OK: b.ok, Refused: b.refused, Reset: b.reset, Timeout: b.timeout,
+		Sent:   b.sent, OK: b.ok, Refused: b.refused, Reset: b.reset, Timeout: b.timeout, Slow: b.slow,
 	}
 	if len(b.codes) > 0 {
 		r.Codes = make(map[string]int, len(b.codes))
@@ -295,6 +301,8 @@ type Summary struct {
 	// ZeroEndpoints are the windows, while the target had traffic, in
 	// which the data plane (or the router) had no endpoint to send it to.
 	ZeroEndpoints []Window
+	// Budget is the error budget spent, when the target has an SLO.
+	Budget *Budget
 }
 
 // Errors returns the number of settled requests that were not OK.
@@ -339,6 +347,7 @@ func (t *target) summary() Summary {
 		Sent: t.total.sent, OK: t.total.ok, Refused: t.total.refused, Reset: t.total.reset, Timeout: t.total.timeout,
 		InFlight: t.total.sent - t.total.resolved,
 		Codes:    map[int]int{},
+		Budget:   t.budget(),
 	}
 	for k, v := range t.codes {
 		s.Codes[k] = v

@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ type Arrival uint8
 const (
 	Constant Arrival = iota // evenly spaced
 	Poisson                 // exponential gaps with the same mean
+	Burst                   // Rate requests at once, every Per
 )
 
 // Traffic describes one request generator, the scenario file's
@@ -49,6 +51,14 @@ type Traffic struct {
 	// counts once, with its final outcome, and its latency runs from its
 	// first attempt.
 	Retries int
+	// Curve, if not nil, is a rate that varies with time (a daily curve,
+	// an on/off pattern); Rate and Per are then unused. Arrival must be
+	// Constant or Poisson.
+	Curve *Curve
+	// SLO, if not nil, is the target's objective: requests are judged
+	// good or bad against it and an ErrorBudget record closes the run.
+	// Every generator of a target must give the same SLO, or none.
+	SLO *SLO
 }
 
 // ParseRate parses "20/s", "0.5/s", "30/m" or "3/10s" into a count and a
@@ -94,8 +104,9 @@ type generator struct {
 	spec    Traffic
 	rng     *rand.Rand
 	timer   *sim.Timer
-	k       int64 // requests sent so far (constant arrivals)
+	k       int64 // requests (or bursts) sent so far
 	timeout sim.Duration
+	due     float64 // the curve's integral at the next request
 }
 
 // AddTraffic starts a request generator. Its arrivals draw from the
@@ -106,7 +117,17 @@ func (n *Network) AddTraffic(tr Traffic) error {
 	if err != nil {
 		return err
 	}
-	if tr.Rate <= 0 {
+	if tr.Curve != nil {
+		c := *tr.Curve
+		c.Points = append([]CurvePoint(nil), c.Points...)
+		if err := c.compile(); err != nil {
+			return fmt.Errorf("traffic to %s: %w", tr.Target, err)
+		}
+		if tr.Arrival == Burst {
+			return fmt.Errorf("traffic to %s: bursts take a fixed size and interval, not a rate curve", tr.Target)
+		}
+		tr.Curve = &c
+	} else if tr.Rate <= 0 {
 		return fmt.Errorf("traffic to %s: rate must be positive", tr.Target)
 	}
 	if tr.Per <= 0 {
@@ -125,6 +146,9 @@ func (n *Network) AddTraffic(tr Traffic) error {
 		tr.Until = sim.Never
 	}
 	t := n.target(kind, tr.Namespace, name)
+	if err := t.setSLO(tr.SLO); err != nil {
+		return fmt.Errorf("traffic to %s: %w", tr.Target, err)
+	}
 	stream := "traffic/" + tr.Namespace + "/" + kind + "/" + name
 	if len(t.gens) > 0 {
 		stream += "#" + strconv.Itoa(len(t.gens)+1)
@@ -136,7 +160,21 @@ func (n *Network) AddTraffic(tr Traffic) error {
 	t.gens = append(t.gens, g)
 	t.from = min(t.from, tr.From)
 	g.timer = n.e.NewTimer(kindRequest, g.fire)
-	g.timer.ResetAt(max(tr.From, n.e.Now()))
+	start := max(tr.From, n.e.Now())
+	if c := tr.Curve; c != nil {
+		// The first request where the integral since start reaches its
+		// first half (constant) or a first exponential draw (Poisson).
+		g.due = c.Integral(start)
+		if tr.Arrival == Poisson {
+			g.due += g.rng.ExpFloat64()
+		} else {
+			g.due = math.Floor(g.due+0.5) + 0.5
+		}
+		start = max(c.inverse(g.due), start)
+	}
+	if start < tr.Until {
+		g.timer.ResetAt(start)
+	}
 	return nil
 }
 
@@ -146,15 +184,30 @@ func (g *generator) fire() {
 	if now >= g.spec.Until {
 		return
 	}
-	g.t.sent(now)
-	a := g.n.newAttempt(g, now)
-	g.n.send(a)
+	n := 1
+	if g.spec.Arrival == Burst {
+		n = g.spec.Rate
+	}
+	for range n {
+		g.t.sent(now)
+		g.n.send(g.n.newAttempt(g, now))
+	}
 	g.k++
 	var next sim.Time
-	if g.spec.Arrival == Poisson {
+	switch {
+	case g.spec.Curve != nil:
+		if g.spec.Arrival == Poisson {
+			g.due += g.rng.ExpFloat64()
+		} else {
+			g.due++
+		}
+		next = max(g.spec.Curve.inverse(g.due), now)
+	case g.spec.Arrival == Burst:
+		next = g.spec.From.Add(sim.Duration(g.k) * g.spec.Per)
+	case g.spec.Arrival == Poisson:
 		gap := sim.Duration(g.rng.ExpFloat64() * float64(g.spec.Per) / float64(g.spec.Rate))
 		next = now.Add(max(gap, 1))
-	} else {
+	default:
 		// The k-th request at From + k·Per/Rate, in integers, so that
 		// rounding never drifts.
 		next = g.spec.From.Add(sim.Duration(g.k) * g.spec.Per / sim.Duration(g.spec.Rate))

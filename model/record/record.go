@@ -171,8 +171,12 @@ type Requests struct {
 	Refused int            `json:"refused"`
 	Reset   int            `json:"reset"`
 	Timeout int            `json:"timeout"`
-	P50     *Dur           `json:"p50,omitempty"`
-	P99     *Dur           `json:"p99,omitempty"`
+	// Slow counts the ok answers slower than the target's SLO latency
+	// threshold, when its SLO has one: good for errorRate, bad for the
+	// error budget.
+	Slow int  `json:"slow,omitempty"`
+	P50  *Dur `json:"p50,omitempty"`
+	P99  *Dur `json:"p99,omitempty"`
 }
 
 // Snapshot records an API object as the API server holds it after a
