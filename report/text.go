@@ -31,6 +31,7 @@ func Text(w io.Writer, records []record.Record, at ...sim.Time) error {
 	end := endTime(records)
 	header(bw, records, end)
 	moments(bw, records)
+	budgets(bw, records)
 	at = append([]sim.Time(nil), at...)
 	sort.Slice(at, func(i, j int) bool { return at[i] < at[j] })
 	for _, t := range at {

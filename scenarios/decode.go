@@ -128,6 +128,28 @@ func (s *Scenario) decodeScenario(d *ynode.Decoder, root *yaml.Node) {
 	if !sawAPIVersion {
 		d.Errorf(root, "", "missing apiVersion: expected apiVersion: %s", APIVersion)
 	}
+	s.linkBudgets(d)
+}
+
+// linkBudgets gives each budgetSpent expectation its target's SLO, which
+// its traffic entry states.
+func (s *Scenario) linkBudgets(d *ynode.Decoder) {
+	for i := range s.Expect {
+		x := &s.Expect[i]
+		if x.BudgetSpent == nil {
+			continue
+		}
+		for _, t := range s.Traffic {
+			if t.Target.String() == x.Name && t.SLO != nil {
+				x.SLO = t.SLO
+				break
+			}
+		}
+		if x.SLO == nil {
+			d.Add(ynode.ErrorList{{Line: x.Pos.Line, Column: x.Pos.Column, Path: x.Pos.Path.Key("budgetSpent"),
+				Msg: "no traffic entry gives " + x.Name + " an slo: add slo: {availability: 99.9%} to its traffic"}})
+		}
+	}
 }
 
 // fields decodes the mapping of an entry with known keys.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/probesim/probesim/model/network"
 	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/sim"
 )
@@ -385,10 +386,11 @@ func holds(st *state, x *Expectation, from, t sim.Time) (bool, string) {
 		// The rate is over requests that got an outcome: a request still in
 		// flight when the window (or the run) ends is neither a success nor
 		// a failure.
-		ok, failed, p99 := 0, 0, record.Dur(0)
+		ok, failed, slow, p99 := 0, 0, 0, record.Dur(0)
 		for _, r := range st.reqs {
 			if r.Object == x.Name && sim.Time(r.T) >= from && sim.Time(r.T) <= t {
 				ok += r.OK
+				slow += r.Slow
 				failed += r.Refused + r.Reset + r.Timeout
 				for _, n := range r.Codes {
 					failed += n
@@ -411,6 +413,11 @@ func holds(st *state, x *Expectation, from, t sim.Time) (bool, string) {
 		if x.P99 != nil {
 			good = x.P99.Holds(time.Duration(p99).Seconds()) && good
 			obs += ", p99 " + time.Duration(p99).String()
+		}
+		if x.BudgetSpent != nil && x.SLO != nil {
+			b := network.BudgetOf(*x.SLO, done, failed+slow)
+			good = x.BudgetSpent.Holds(b.Spent) && good
+			obs += fmt.Sprintf(", %d bad of %.1f allowed (%s of the error budget)", b.Bad, b.Allowed, network.FormatPercent(b.Spent))
 		}
 		return good, obs
 	}

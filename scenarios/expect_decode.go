@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/probesim/probesim/internal/ynode"
+	"github.com/probesim/probesim/model/network"
 	"github.com/probesim/probesim/sim"
 )
 
@@ -62,6 +63,11 @@ type Expectation struct {
 	ReadyEndpoints *Compare
 	ErrorRate      *Compare
 	P99            *Compare
+	// BudgetSpent compares the share of the traffic target's error budget
+	// spent in the window (1 is all of it); SLO is the target's objective,
+	// from its traffic entry.
+	BudgetSpent *Compare
+	SLO         *network.SLO
 }
 
 // EventMatch selects events.
@@ -114,10 +120,10 @@ var conditionsOf = map[string][]string{
 	"deployment":       {"condition", "available", "updated"},
 	"deploymentConfig": {"condition", "available", "updated"},
 	"service":          {"readyEndpoints"},
-	"traffic":          {"errorRate", "p99"},
+	"traffic":          {"errorRate", "p99", "budgetSpent"},
 }
 
-var allConditions = []string{"status", "ready", "phase", "restarts", "count", "condition", "available", "updated", "readyEndpoints", "errorRate", "p99"}
+var allConditions = []string{"status", "ready", "phase", "restarts", "count", "condition", "available", "updated", "readyEndpoints", "errorRate", "p99", "budgetSpent"}
 
 func decodeExpectation(d *ynode.Decoder, n *yaml.Node, p ynode.Path) (Expectation, bool) {
 	x := Expectation{Pos: posOf(n, p)}
@@ -279,6 +285,8 @@ func decodeCondition(d *ynode.Decoder, x *Expectation, e ynode.Entry) {
 		x.ErrorRate = compare(d, e, false)
 	case "p99":
 		x.P99 = compare(d, e, true)
+	case "budgetSpent":
+		x.BudgetSpent = compare(d, e, false)
 	case "condition":
 		x.Condition = decodeConditionMatch(d, e)
 	}

@@ -18,10 +18,22 @@ type Traffic struct {
 	Pos Pos
 	// Target is service/NAME or route/NAME.
 	Target ObjectRef
-	// Rate is requests per second.
+	// Rate is requests per second, when it is one number.
 	Rate float64
-	// Arrival is constant (evenly spaced) or poisson.
+	// Curve is a rate that varies over the day (a list of points, or a
+	// named daily curve), or nil.
+	Curve *network.Curve
+	// Arrival is constant (evenly spaced), poisson or burst.
 	Arrival string
+	// BurstSize requests are sent at once every BurstEvery, for burst
+	// arrivals.
+	BurstSize  int
+	BurstEvery time.Duration
+	// On and Off, when On is set, alternate the rate with silence,
+	// starting with On at from.
+	On, Off time.Duration
+	// SLO is the target's objective, or nil.
+	SLO *network.SLO
 	// From and Until bound the traffic in simulated time; Until 0 means
 	// the end of the run.
 	From, Until time.Duration
@@ -37,7 +49,7 @@ type Traffic struct {
 func decodeTraffic(d *ynode.Decoder, n *yaml.Node, p ynode.Path) (Traffic, bool) {
 	t := Traffic{Pos: posOf(n, p), Arrival: "constant", Timeout: time.Second, Path: "/"}
 	before := len(d.Errors())
-	entries, ok := d.Fields(n, p, "target", "rate", "arrival", "from", "until", "timeout", "path", "retries")
+	entries, ok := d.Fields(n, p, "target", "rate", "arrival", "burst", "pattern", "from", "until", "timeout", "path", "retries", "slo")
 	if !ok {
 		return t, false
 	}
@@ -51,14 +63,22 @@ func decodeTraffic(d *ynode.Decoder, n *yaml.Node, p ynode.Path) (Traffic, bool)
 				t.Target = *r
 			}
 		case "rate":
-			t.Rate = rate(d, e.Value, e.Path)
-		case "arrival":
-			if v, ok := d.String(e.Value, e.Path); ok {
-				if v != "constant" && v != "poisson" {
-					d.Errorf(e.Value, e.Path, "expected constant or poisson, got %q", v)
-				}
-				t.Arrival = v
+			switch ynode.Resolve(e.Value).Kind {
+			case yaml.SequenceNode:
+				t.Curve = ratePoints(d, e.Value, e.Path)
+			case yaml.MappingNode:
+				t.Curve = dailyCurve(d, e.Value, e.Path)
+			default:
+				t.Rate = rate(d, e.Value, e.Path)
 			}
+		case "arrival":
+			t.Arrival, _ = d.Enum(e.Value, e.Path, "constant", "poisson", "burst")
+		case "burst":
+			t.BurstSize, t.BurstEvery = decodeBurst(d, e.Value, e.Path)
+		case "pattern":
+			t.On, t.Off = decodePattern(d, e.Value, e.Path)
+		case "slo":
+			t.SLO = decodeSLO(d, e.Value, e.Path)
 		case "from":
 			t.From, _ = d.Duration(e.Value, e.Path)
 		case "until":
@@ -81,9 +101,7 @@ func decodeTraffic(d *ynode.Decoder, n *yaml.Node, p ynode.Path) (Traffic, bool)
 	if t.Target.Name == "" && child(n, "target") == nil {
 		d.Errorf(n, p, "missing target: expected service/NAME or route/NAME")
 	}
-	if child(n, "rate") == nil {
-		d.Errorf(n, p, "missing rate: expected requests per second, like 20/s")
-	}
+	t.checkShape(d, n, p)
 	if t.Until != 0 && t.Until <= t.From {
 		d.Errorf(child(n, "until"), p.Key("until"), "expected a time after from (%s), got %s", t.From, t.Until)
 	}
@@ -113,6 +131,27 @@ func rate(d *ynode.Decoder, n *yaml.Node, p ynode.Path) float64 {
 // with a fraction is sent as a whole number of requests per whole number of
 // seconds (0.5/s as 1 per 2 s).
 func (t Traffic) network() network.Traffic {
+	tr := network.Traffic{
+		Target:  strings.ToLower(t.Target.Kind) + "/" + t.Target.Name,
+		From:    sim.Time(t.From), Until: sim.Time(t.Until),
+		Timeout: t.Timeout, Path: t.Path, Method: "GET",
+		Retries: t.Retries, SLO: t.SLO,
+	}
+	if t.Arrival == "poisson" {
+		tr.Arrival = network.Poisson
+	}
+	switch {
+	case t.Arrival == "burst":
+		tr.Arrival, tr.Rate, tr.Per = network.Burst, t.BurstSize, t.BurstEvery
+		return tr
+	case t.Curve != nil:
+		c := *t.Curve
+		tr.Curve = &c
+		return tr
+	case t.On > 0:
+		tr.Curve = network.OnOff(t.Rate, t.On, t.Off, sim.Time(t.From))
+		return tr
+	}
 	n, per := 0, 1
 	for per = 1; per <= 1000; per++ {
 		x := t.Rate * float64(per)
@@ -122,16 +161,6 @@ func (t Traffic) network() network.Traffic {
 	}
 	per = min(per, 1000)
 	n = int(math.Round(t.Rate * float64(per)))
-	arrival := network.Constant
-	if t.Arrival == "poisson" {
-		arrival = network.Poisson
-	}
-	return network.Traffic{
-		Target: strings.ToLower(t.Target.Kind) + "/" + t.Target.Name,
-		Rate:   n, Per: sim.Duration(per) * time.Second,
-		Arrival: arrival,
-		From:    sim.Time(t.From), Until: sim.Time(t.Until),
-		Timeout: t.Timeout, Path: t.Path, Method: "GET",
-		Retries: t.Retries,
-	}
+	tr.Rate, tr.Per = n, sim.Duration(per)*time.Second
+	return tr
 }
