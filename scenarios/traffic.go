@@ -132,8 +132,8 @@ func rate(d *ynode.Decoder, n *yaml.Node, p ynode.Path) float64 {
 // seconds (0.5/s as 1 per 2 s).
 func (t Traffic) network() network.Traffic {
 	tr := network.Traffic{
-		Target:  strings.ToLower(t.Target.Kind) + "/" + t.Target.Name,
-		From:    sim.Time(t.From), Until: sim.Time(t.Until),
+		Target: strings.ToLower(t.Target.Kind) + "/" + t.Target.Name,
+		From:   sim.Time(t.From), Until: sim.Time(t.Until),
 		Timeout: t.Timeout, Path: t.Path, Method: "GET",
 		Retries: t.Retries, SLO: t.SLO,
 	}
