@@ -231,3 +231,36 @@ web:*:
 		t.Errorf("String() = %q", got)
 	}
 }
+
+// TestClientRetries pins the client's retries: a refused or timed-out
+// attempt is retried at once with a fresh timeout, the request counts once
+// with its last outcome, and its latency runs from the first attempt.
+func TestClientRetries(t *testing.T) {
+	h := newHarness(t, "1.36", 1, `{web:*: {http: {8080: {"/ready": 200, "*": {status: 200, latency: 2s}}}}}`, Options{RecordRequests: true})
+	h.service(false)
+	// No endpoint before the pod is ready (about 1 s): refused, three
+	// attempts at the same instant.
+	addTraffic(t, h, Traffic{Rate: 1, Until: sim.Time(500 * time.Millisecond), Retries: 2, Timeout: 500 * time.Millisecond})
+	h.pod("web-1", "web:1", nil)
+	// Answers take 2 s: each attempt times out after 500 ms.
+	addTraffic(t, h, Traffic{Rate: 1, From: sim.Time(20 * time.Second), Until: sim.Time(23 * time.Second), Retries: 1, Timeout: 500 * time.Millisecond})
+	h.run(30 * time.Second)
+	reqs := h.requests()
+	if len(reqs) != 4 {
+		t.Fatalf("%d Request records, want 4", len(reqs))
+	}
+	for _, q := range reqs[:1] {
+		if q.Outcome != "refused" || q.Attempts != 3 || q.Latency != 0 {
+			t.Errorf("request before the pod: %+v, want refused after 3 attempts at once", q)
+		}
+	}
+	for _, q := range reqs[1:] {
+		if q.Outcome != "timeout" || q.Attempts != 2 || time.Duration(q.Latency) != time.Second {
+			t.Errorf("request to a slow pod: %+v, want a timeout after 2 attempts and 1 s", q)
+		}
+	}
+	sum, _ := h.net.Summary("", "service/web")
+	if sum.Sent != 4 || sum.Refused != 1 || sum.Timeout != 3 {
+		t.Errorf("summary %+v: want 4 sent, 1 refused, 3 timeouts (counted once each)", sum)
+	}
+}
