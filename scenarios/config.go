@@ -60,6 +60,22 @@ func (s *Scenario) DurationFor(o Options) time.Duration {
 	return DefaultDuration
 }
 
+// Bounded reports traffic that has no end when neither the file nor the
+// command line says how long to run: such a run would stop only at the
+// default duration, which the writer most likely did not mean.
+func (s *Scenario) Bounded(o Options) error {
+	if o.Until != nil || s.Duration != nil {
+		return nil
+	}
+	var errs ynode.ErrorList
+	for _, t := range s.Traffic {
+		if t.Until == 0 {
+			errs = append(errs, t.Pos.errorf(s.File, "traffic to %s has no until and the scenario no duration, so it would run until the default %s by accident: give duration: in the file, until: on the traffic, or --until", t.Target, DefaultDuration))
+		}
+	}
+	return errs.Err()
+}
+
 // Config builds the run's configuration. Everything the file says that this
 // build of the model cannot do yet is reported, all at once, as errors
 // wrapping ErrUnsupported: nothing is silently ignored.

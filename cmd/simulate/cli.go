@@ -131,6 +131,7 @@ type runFlags struct {
 	maxEvents uint64
 	requests  bool
 	views     viewFlags // --at, --watch, --record-objects: views.go
+	limits    limitFlags
 }
 
 func (f *runFlags) addCommon(cmd *cobra.Command) {
@@ -142,6 +143,7 @@ func (f *runFlags) addCommon(cmd *cobra.Command) {
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only results and errors")
 	fl.Uint64Var(&f.maxEvents, "max-events", 0, "stop with exit code 3 after this many kernel events (0: no limit)")
 	fl.BoolVar(&f.requests, "record-requests", false, "write a Request record for every request of the scenario's traffic (default: per-second Requests records only)")
+	f.limits.add(cmd)
 }
 
 func (f *runFlags) addRun(cmd *cobra.Command) {
@@ -171,7 +173,7 @@ Exit codes:
   0    the run finished (simulate check: every expectation held)
   1    simulate check: an expectation failed
   2    bad input or usage: the message names the file, line and field
-  3    a limit was reached (--max-events)
+  3    a limit was reached (--max-events, --max-duration, --max-pods, --max-output)
   130  interrupted by SIGINT or SIGTERM (the JSONL log ends with an Interrupted record)`
 
 func (e *env) commands(level *slog.LevelVar) *cobra.Command {

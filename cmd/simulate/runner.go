@@ -50,6 +50,16 @@ func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, 
 	}
 	cfg.Network.RecordRequests = f.requests
 	cfg.RecordObjects = f.views.recordObjects
+	lim, err := f.limits.parse()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Bounded(o); err != nil {
+		return nil, &exitError{exitUsage, err}
+	}
+	if err := lim.before(s.File, s.DurationFor(o), cfg); err != nil {
+		return nil, err
+	}
 	out := &outcome{seed: cfg.Seed, until: s.DurationFor(o)}
 	out.log = record.NewLog(sink)
 	c, err := cluster.New(cfg, out.log)
@@ -67,8 +77,13 @@ func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, 
 		pacer = sim.NewPacer(e.wall, speed)
 		pacer.Start(eng.Now())
 	}
+	limited := ""
 	eng.OnAdvance(func(next sim.Time) {
 		if e.stopped() != "" {
+			eng.Stop()
+			return
+		}
+		if limited = lim.during(c, out.log); limited != "" {
 			eng.Stop()
 			return
 		}
@@ -92,6 +107,12 @@ func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, 
 			prog.done()
 			c.Finish()
 			out.code, out.err = exitUsage, fmt.Errorf("%s: %w", s.File, err)
+			break
+		}
+		if limited != "" {
+			prog.done()
+			c.Finish()
+			out.code, out.err = exitLimit, fmt.Errorf("%s; raise the limit to go on", limited)
 			break
 		}
 		prog.report(t)

@@ -24,6 +24,7 @@ type Log struct {
 	enc     *json.Encoder
 	sink    io.Writer
 	err     error
+	size    int64
 }
 
 // NewLog returns an empty log. If sink is not nil, each record's JSONL line
@@ -54,6 +55,7 @@ func (l *Log) Add(t sim.Time, kind string, r Record) {
 		line = l.buf.Bytes()
 	}
 	l.hash.Write(line)
+	l.size += int64(len(line))
 	if l.sink != nil && l.err == nil {
 		_, l.err = l.sink.Write(line)
 	}
@@ -70,6 +72,10 @@ func (l *Log) Len() int { return len(l.records) }
 func (l *Log) Hash() string {
 	return "sha256:" + hex.EncodeToString(l.hash.Sum(nil))
 }
+
+// Size returns the number of bytes of the canonical JSONL lines of every
+// record added so far: what -o jsonl writes.
+func (l *Log) Size() int64 { return l.size }
 
 // Err returns the first error writing to the sink, if any.
 func (l *Log) Err() error { return l.err }
