@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -62,6 +63,9 @@ func (s segment) String() string {
 var refPrefix = regexp.MustCompile(`^([A-Za-z]+)/([^:\[\]"=]+):`)
 
 func applyOne(docs []*yaml.Node, set string) error {
+	if !utf8.ValidString(set) {
+		return fmt.Errorf("expected text, got bytes that are not valid UTF-8")
+	}
 	lhs, value, ok := splitSet(set)
 	if !ok {
 		return fmt.Errorf("expected PATH=VALUE, like duration=5m or deployment/web:spec.replicas=3")
@@ -110,7 +114,8 @@ func applyOne(docs []*yaml.Node, set string) error {
 		return fmt.Errorf("the value is not valid YAML: %v", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	val := ynode.Resolve(&v)
-	if val == nil {
+	if val == nil || val.Kind == 0 { // an empty value: YAML's null
+
 		val = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
 	}
 	return setAt(root, segs, val)
