@@ -219,7 +219,7 @@ func decodeActionBody(d *ynode.Decoder, a *Action, e ynode.Entry) {
 				if v, ok := d.String(f.Value, f.Path); ok {
 					name := strings.TrimPrefix(strings.ToUpper(v), "SIG")
 					if !contains(signals, name) {
-						d.Errorf(f.Value, f.Path, "unknown signal %q: expected one of %s", v, strings.Join(signals, ", "))
+						d.Errorf(f.Value, f.Path, "unknown signal: %s", ynode.Unexpected(v, signals))
 					}
 					s.Signal = name
 				}
@@ -295,11 +295,11 @@ func pickOf(d *ynode.Decoder, e ynode.Entry) string {
 	if !ok {
 		return "all"
 	}
-	switch v {
-	case "all", "oldest", "newest", "random":
+	picks := []string{"all", "oldest", "newest", "random"}
+	if contains(picks, v) {
 		return v
 	}
-	d.Errorf(n, p, "expected all, oldest, newest or random, got %q", v)
+	d.Errorf(n, p, "%s", ynode.Unexpected(v, picks))
 	return "all"
 }
 

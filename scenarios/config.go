@@ -89,19 +89,36 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 		cfg.Scenario = s.File
 	}
 
-	release := s.Cluster.Release
+	var positioned ynode.ErrorList
+	release, relPos := s.Cluster.Release, s.Cluster.ReleasePos
 	if o.Release != "" {
-		release = o.Release
+		release, relPos = o.Release, Pos{Path: "--release"}
 	}
 	if release == "" {
 		release = version.Default
 	}
 	p, err := version.Lookup(release)
 	if err != nil {
-		return cluster.Config{}, fmt.Errorf("%s: cluster.release: %w", s.File, err)
-	}
-	if err := p.SetGates(s.Cluster.FeatureGates); err != nil {
-		return cluster.Config{}, fmt.Errorf("%s: cluster.featureGates: %w", s.File, err)
+		msg := fmt.Sprintf("unknown release %q: expected one of %s", release, ynode.OneOf(version.Names()))
+		if sug, ok := ynode.Suggest(release, version.Names()); ok {
+			msg += fmt.Sprintf(" (did you mean %q?)", sug)
+		}
+		positioned = append(positioned, relPos.errorf(s.File, "%s", msg))
+	} else {
+		gates := make([]string, 0, len(s.Cluster.FeatureGates))
+		for g := range s.Cluster.FeatureGates {
+			gates = append(gates, g)
+		}
+		sort.Strings(gates)
+		for _, g := range gates {
+			if err := p.SetGates(map[string]bool{g: s.Cluster.FeatureGates[g]}); err != nil {
+				msg := err.Error()
+				if sug, ok := ynode.Suggest(g, version.GateNames()); ok && sug != g {
+					msg += fmt.Sprintf(" (did you mean %q?)", sug)
+				}
+				positioned = append(positioned, s.Cluster.GatePos[g].errorf(s.File, "%s", msg))
+			}
+		}
 	}
 	cfg.Profile = p
 	if s.Cluster.MaxContainerRestartPeriod != nil {
@@ -116,26 +133,28 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 		cfg.MaxParallelImagePulls = s.Cluster.MaxParallelImagePulls
 	}
 
-	for _, g := range s.Cluster.Nodes {
-		if g.Count <= 1 {
-			cfg.Nodes = append(cfg.Nodes, cluster.Node{Name: g.Name})
-			continue
-		}
-		for i := 1; i <= g.Count; i++ {
-			cfg.Nodes = append(cfg.Nodes, cluster.Node{Name: g.Name + "-" + strconv.Itoa(i)})
-		}
-	}
 	seen := map[string]bool{}
-	for _, n := range cfg.Nodes {
-		if seen[n.Name] {
-			return cluster.Config{}, fmt.Errorf("%s: cluster.nodes: two nodes are named %q (a group with count N is named NAME-1..NAME-N)", s.File, n.Name)
+	for _, g := range s.Cluster.Nodes {
+		names := []string{g.Name}
+		if g.Count > 1 {
+			names = names[:0]
+			for i := 1; i <= g.Count; i++ {
+				names = append(names, g.Name+"-"+strconv.Itoa(i))
+			}
 		}
-		seen[n.Name] = true
+		for _, n := range names {
+			if seen[n] {
+				positioned = append(positioned, g.Pos.errorf(s.File, "two nodes are named %q (a group with count N is named NAME-1..NAME-N)", n))
+				continue
+			}
+			seen[n] = true
+			cfg.Nodes = append(cfg.Nodes, cluster.Node{Name: n})
+		}
 	}
 
 	cat, err := s.catalog()
 	if err != nil {
-		return cluster.Config{}, err
+		positioned = append(positioned, ynode.AsList(err)...)
 	}
 	cfg.Apps = cat
 
@@ -157,6 +176,11 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 	}
 	for _, t := range s.Traffic {
 		cfg.Traffic = append(cfg.Traffic, t.network())
+	}
+	if len(positioned) > 0 {
+		// Problems of the input come first, then what this build cannot
+		// run yet; every one is reported.
+		errs = append([]error{positioned}, errs...)
 	}
 	if len(errs) > 0 {
 		return cluster.Config{}, errors.Join(errs...)

@@ -166,6 +166,7 @@ func (s *Scenario) decodeCluster(d *ynode.Decoder, e ynode.Entry) {
 			// meant as "1.11", and the text keeps the trailing zero of 1.20.
 			if ynode.IsScalar(f.Value, "!!str") || ynode.IsScalar(f.Value, "!!float") || ynode.IsScalar(f.Value, "!!int") {
 				s.Cluster.Release = f.Value.Value
+				s.Cluster.ReleasePos = posOf(f.Value, f.Path)
 			} else {
 				d.Errorf(f.Value, f.Path, "expected a release like \"1.35\", got %s", ynode.Describe(f.Value))
 			}
@@ -175,8 +176,10 @@ func (s *Scenario) decodeCluster(d *ynode.Decoder, e ynode.Entry) {
 				if v, ok := d.Bool(g.Value, g.Path); ok {
 					if s.Cluster.FeatureGates == nil {
 						s.Cluster.FeatureGates = map[string]bool{}
+						s.Cluster.GatePos = map[string]Pos{}
 					}
 					s.Cluster.FeatureGates[g.Key] = v
+					s.Cluster.GatePos[g.Key] = posOf(g.KeyNode, g.Path)
 				}
 			}
 		case "kubelet":
@@ -208,7 +211,7 @@ func (s *Scenario) decodeCluster(d *ynode.Decoder, e ynode.Entry) {
 			names := map[string]bool{}
 			for i, it := range items {
 				p := f.Path.Index(i)
-				g := NodeGroup{Count: 1}
+				g := NodeGroup{Count: 1, Pos: posOf(it, p)}
 				es, _ := d.Fields(it, p, "name", "count", "cpu", "memory", "pods")
 				for _, n := range es {
 					switch n.Key {

@@ -262,7 +262,7 @@ func decodeCondition(d *ynode.Decoder, x *Expectation, e ynode.Entry) {
 	case "phase":
 		x.Phase = str()
 		if x.Phase != nil && !contains([]string{"Pending", "Running", "Succeeded", "Failed", "Unknown"}, *x.Phase) {
-			d.Errorf(e.Value, e.Path, "expected Pending, Running, Succeeded, Failed or Unknown, got %q", *x.Phase)
+			d.Errorf(e.Value, e.Path, "%s", ynode.Unexpected(*x.Phase, []string{"Pending", "Running", "Succeeded", "Failed", "Unknown"}))
 		}
 	case "ready":
 		x.Ready = str()

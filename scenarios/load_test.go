@@ -66,7 +66,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad ref", head + "actions: [{at: 1s, pause: web}]\n", nil, []string{`s.yaml:4:27: actions[0].pause: expected KIND/NAME, like deployment/web, got "web"`}},
 		{"unknown kind", head + "actions: [{at: 1s, pause: thing/web}]\n", nil, []string{`s.yaml:4:27: actions[0].pause: unknown kind "thing" in "thing/web": expected one of pod, deployment, replicaset, service, deploymentconfig, route, node`}},
 		{"scale missing replicas", head + "actions: [{at: 1s, scale: {target: deployment/web}}]\n", nil, []string{"s.yaml:4:27: actions[0].scale: missing replicas"}},
-		{"unknown signal", head + "actions: [{at: 1s, signal: {pods: app=web, signal: TREM}}]\n", nil, []string{`s.yaml:4:52: actions[0].signal.signal: unknown signal "TREM": expected one of TERM, KILL, INT, HUP, QUIT, USR1, USR2, STOP, CONT, TSTP`}},
+		{"unknown signal", head + "actions: [{at: 1s, signal: {pods: app=web, signal: TREM}}]\n", nil, []string{`s.yaml:4:52: actions[0].signal.signal: unknown signal: expected TERM, KILL, INT, HUP, QUIT, USR1, USR2, STOP, CONT or TSTP, got "TREM" (did you mean "TERM"?)`}},
 		{"setApp without image", head + "actions: [{at: 1s, setApp: {start: 1s}}]\n", nil, []string{"s.yaml:4:28: actions[0].setApp: expected an image pattern: image: NAME or image: PREFIX*"}},
 		{"node action without node", head + "actions: [{at: 1s, failNode: {}}]\n", nil, []string{"s.yaml:4:30: actions[0].failNode: missing node"}},
 		{"kubelet downtime", head + "actions: [{at: 1s, restartKubelet: {node: n, downtime: soon}}]\n", nil, []string{`s.yaml:4:56: actions[0].restartKubelet.downtime: expected a duration like "1.5s" or "2m30s", got the string "soon": invalid duration`}},
@@ -128,6 +128,9 @@ func TestLoadErrors(t *testing.T) {
 		}},
 		{"slo 100%", head + "traffic: [{target: service/web, rate: 1/s, slo: {availability: 100%}}]\n", nil, []string{`s.yaml:4:64: traffic[0].slo.availability: expected a percentage above 0% and below 100%, like 99.9%, got "100%"`}},
 		{"slo without availability", head + "traffic: [{target: service/web, rate: 1/s, slo: {latency: 1s}}]\n", nil, []string{"s.yaml:4:49: traffic[0].slo: missing availability: expected a percentage like 99.9%"}},
+		{"misspelt pick", head + "actions: [{at: 1s, delete: {pods: app=web, pick: newset}}]\n", nil, []string{`s.yaml:4:50: actions[0].delete.pick: expected all, oldest, newest or random, got "newset" (did you mean "newest"?)`}},
+		{"misspelt phase", head + "expect: [{at: 1m, pods: app=web, phase: Runing}]\n", nil, []string{`s.yaml:4:41: expect[0].phase: expected Pending, Running, Succeeded, Failed or Unknown, got "Runing" (did you mean "Running"?)`}},
+		{"misspelt kind", head + "traffic: [{target: servcie/web, rate: 1/s}]\n", nil, []string{`s.yaml:4:20: traffic[0].target: unknown kind "servcie" in "servcie/web": expected one of pod, deployment, replicaset, service, deploymentconfig, route, node (did you mean "service"?)`}},
 		{"traffic bad path", head + "traffic: [{target: service/web, rate: 1/s, path: message}]\n", nil, []string{`s.yaml:4:50: traffic[0].path: expected a path starting with /, got "message"`}},
 		{"two subjects", head + "expect: [{at: 1m, pods: app=web, service: web, ready: 1/1}]\n", nil, []string{"s.yaml:4:10: expect[0]: expected exactly one subject, got pods and service"}},
 		{"two condition types", head + "expect: [{at: 1m, deployment: web, condition: {Available: true, Progressing: true}}]\n", nil, []string{"s.yaml:4:65: expect[0].condition.Progressing: expected one condition type, got Available and Progressing"}},
@@ -266,8 +269,39 @@ func TestPrecedence(t *testing.T) {
 	if err != nil || cfg.Profile.Name != "1.11" {
 		t.Errorf("--release: %v %v", cfg.Profile, err)
 	}
-	if _, err := s.Config(Options{Release: "0.9"}); err == nil || !strings.Contains(err.Error(), `s.yaml: cluster.release: unknown release "0.9"`) {
+	if _, err := s.Config(Options{Release: "0.9"}); err == nil || !strings.Contains(err.Error(), `s.yaml: --release: unknown release "0.9"`) {
 		t.Errorf("bad release: %v", err)
+	}
+}
+
+// TestConfigErrorsAtOnce pins that Config reports every problem of the
+// cluster section together, each at its line, with the closest valid name.
+func TestConfigErrorsAtOnce(t *testing.T) {
+	src := head + `cluster:
+  release: "1.366"
+  featureGates: {ReduceDefaultCrashLoopBackofDecay: true, KubeletCrashLoopBackOffMax: true}
+  nodes: [{name: n-1}, {name: n, count: 2}]
+`
+	s, err := Load("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Config(Options{})
+	want := []string{
+		`s.yaml:5:12: cluster.release: unknown release "1.366": expected one of 1.1, 1.11, 1.14, 1.18, 1.20, 1.21, 1.22, 1.25, 1.26, 1.28, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35 or 1.36 (did you mean "1.36"?)`,
+		`s.yaml:7:24: cluster.nodes[1]: two nodes are named "n-1" (a group with count N is named NAME-1..NAME-N)`,
+	}
+	if diff := cmp.Diff(want, lines(err)); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	s.Cluster.Release = "1.35"
+	_, err = s.Config(Options{})
+	want = []string{
+		`s.yaml:6:18: cluster.featureGates.ReduceDefaultCrashLoopBackofDecay: feature gate "ReduceDefaultCrashLoopBackofDecay" does not exist in release 1.35: the model knows ReduceDefaultCrashLoopBackOffDecay (1.33+), KubeletCrashLoopBackOffMax (1.32+) and KubeletEnsureSecretPulledImages (1.33+) (did you mean "ReduceDefaultCrashLoopBackOffDecay"?)`,
+		`s.yaml:7:24: cluster.nodes[1]: two nodes are named "n-1" (a group with count N is named NAME-1..NAME-N)`,
+	}
+	if diff := cmp.Diff(want, lines(err)); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
 	}
 }
 

@@ -67,10 +67,13 @@ type Scenario struct {
 // Cluster is the cluster section of a scenario.
 type Cluster struct {
 	// Release is the behaviour profile's name ("1.11"); empty for the
-	// default.
-	Release string
-	// FeatureGates are gates turned on or off, by name.
+	// default. ReleasePos is where the file gives it.
+	Release    string
+	ReleasePos Pos
+	// FeatureGates are gates turned on or off, by name; GatePos where each
+	// is written.
 	FeatureGates map[string]bool
+	GatePos      map[string]Pos
 	// MaxContainerRestartPeriod is the kubelet's
 	// maxContainerRestartPeriod, if given.
 	MaxContainerRestartPeriod *time.Duration
@@ -84,6 +87,7 @@ type Cluster struct {
 
 // NodeGroup is one entry of cluster.nodes.
 type NodeGroup struct {
+	Pos    Pos
 	Name   string
 	Count  int
 	CPU    string
@@ -154,6 +158,9 @@ var kinds = map[string]string{
 	"node": "Node", "nodes": "Node", "no": "Node",
 }
 
+// refKinds are the kinds parseRef suggests for a misspelt one.
+var refKinds = []string{"pod", "deployment", "replicaset", "service", "deploymentconfig", "route", "replicationcontroller", "node"}
+
 // parseRef parses "kind/name" as kubectl does (kinds case-insensitive, short
 // names accepted).
 func parseRef(s string) (ObjectRef, error) {
@@ -163,7 +170,11 @@ func parseRef(s string) (ObjectRef, error) {
 	}
 	kind, ok := kinds[strings.ToLower(k)]
 	if !ok {
-		return ObjectRef{}, fmt.Errorf("unknown kind %q in %q: expected one of pod, deployment, replicaset, service, deploymentconfig, route, node", k, s)
+		msg := fmt.Sprintf("unknown kind %q in %q: expected one of pod, deployment, replicaset, service, deploymentconfig, route, node", k, s)
+		if sug, ok := ynode.Suggest(k, refKinds); ok {
+			msg += fmt.Sprintf(" (did you mean %q?)", sug)
+		}
+		return ObjectRef{}, errors.New(msg)
 	}
 	return ObjectRef{Kind: kind, Name: name}, nil
 }

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -52,7 +54,7 @@ func Locate(doc *yaml.Node, errs field.ErrorList) ErrorList {
 			continue
 		}
 		n := locate(doc, e.Field)
-		le := &Error{Path: ynode.Path(e.Field), Msg: e.ErrorBody()}
+		le := &Error{Path: ynode.Path(e.Field), Msg: e.ErrorBody() + suggestion(e)}
 		if n != nil {
 			le.Line, le.Column = n.Line, n.Column
 		}
@@ -60,6 +62,29 @@ func Locate(doc *yaml.Node, errs field.ErrorList) ErrorList {
 	}
 	return out
 }
+
+// suggestion is " (did you mean "X"?)" for an unsupported value that is
+// close to a supported one, and "" otherwise. The API server's message
+// lists the supported values; the hint only picks the likely one.
+func suggestion(e *field.Error) string {
+	// Enum values are named string types (corev1.RestartPolicy).
+	v := reflect.ValueOf(e.BadValue)
+	if e.Type != field.ErrorTypeNotSupported || v.Kind() != reflect.String || v.String() == "" {
+		return ""
+	}
+	bad := v.String()
+	var values []string
+	for _, m := range quoted.FindAllStringSubmatch(e.Detail, -1) {
+		values = append(values, m[1])
+	}
+	if s, ok := ynode.Suggest(bad, values); ok {
+		return " (did you mean " + strconv.Quote(s) + "?)"
+	}
+	return ""
+}
+
+// quoted matches the quoted values of a NotSupported error's detail.
+var quoted = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`)
 
 // locate returns the node that best marks path in doc: the value when it is
 // a scalar, else the key that introduces it, else the nearest ancestor's

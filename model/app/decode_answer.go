@@ -234,7 +234,7 @@ func (d *decoder) grpcStatus(n *yaml.Node, p ynode.Path) (int, bool) {
 	case s == "NOT_SERVING":
 		return GRPCNotServing, true
 	}
-	d.Errorf(n, p, "expected SERVING or NOT_SERVING, got %q", s)
+	d.Errorf(n, p, "%s", ynode.Unexpected(s, []string{"SERVING", "NOT_SERVING"}))
 	return 0, false
 }
 

@@ -236,3 +236,9 @@ func (p *Profile) CrashLoopBackOff(maxRestartPeriod time.Duration) (initial, max
 // (PodLifecycleSleepAction, KEP-3960: alpha 1.29, on by default from 1.30,
 // GA 1.34).
 func (p *Profile) PreStopSleep() bool { return p.AtLeast(30) }
+
+// GateNames returns the name of every feature gate the model knows, in any
+// release, for suggestions.
+func GateNames() []string {
+	return []string{KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages, ReduceDefaultCrashLoopBackOffDecay}
+}
