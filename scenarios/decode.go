@@ -9,6 +9,7 @@ import (
 
 	"github.com/probesim/probesim/internal/ynode"
 	"github.com/probesim/probesim/model/app"
+	"github.com/probesim/probesim/model/version"
 )
 
 // decode fills s from the documents of a stream, recording problems in d.
@@ -167,6 +168,10 @@ func (s *Scenario) decodeCluster(d *ynode.Decoder, e ynode.Entry) {
 			if ynode.IsScalar(f.Value, "!!str") || ynode.IsScalar(f.Value, "!!float") || ynode.IsScalar(f.Value, "!!int") {
 				s.Cluster.Release = f.Value.Value
 				s.Cluster.ReleasePos = posOf(f.Value, f.Path)
+				if _, err := version.Lookup(f.Value.Value); err != nil {
+					msg := ynode.Unexpected(f.Value.Value, version.Names())
+					d.Errorf(f.Value, f.Path, "unknown release: %s", msg)
+				}
 			} else {
 				d.Errorf(f.Value, f.Path, "expected a release like \"1.35\", got %s", ynode.Describe(f.Value))
 			}
@@ -180,6 +185,9 @@ func (s *Scenario) decodeCluster(d *ynode.Decoder, e ynode.Entry) {
 					}
 					s.Cluster.FeatureGates[g.Key] = v
 					s.Cluster.GatePos[g.Key] = posOf(g.KeyNode, g.Path)
+					if !contains(version.GateNames(), g.Key) {
+						d.Errorf(g.KeyNode, g.Path, "unknown feature gate: %s", ynode.Unexpected(g.Key, version.GateNames()))
+					}
 				}
 			}
 		case "kubelet":

@@ -274,34 +274,40 @@ func TestPrecedence(t *testing.T) {
 	}
 }
 
-// TestConfigErrorsAtOnce pins that Config reports every problem of the
-// cluster section together, each at its line, with the closest valid name.
-func TestConfigErrorsAtOnce(t *testing.T) {
-	src := head + `cluster:
+// TestClusterErrorsAtOnce pins that every problem of the cluster section
+// is reported together, each at its line, with the closest valid name: by
+// the loader for what is wrong in any release, by Config for what is wrong
+// in the chosen one.
+func TestClusterErrorsAtOnce(t *testing.T) {
+	_, err := Load("s.yaml", []byte(head+`cluster:
   release: "1.366"
-  featureGates: {ReduceDefaultCrashLoopBackofDecay: true, KubeletCrashLoopBackOffMax: true}
+  featureGates: {ReduceDefaultCrashLoopBackofDecay: true}
+`), "cluster.release[0]=x", "cluster.kubelet.maxContainerRestartPeriod=0.5s")
+	want := []string{
+		`s.yaml: --set cluster.release[0]=x: cluster.release is the string "1.366", not a list`,
+		`s.yaml:5:3: cluster.kubelet.maxContainerRestartPeriod: expected a duration of at least 1s, got 500ms`,
+		`s.yaml:5:12: cluster.release: unknown release: expected 1.1, 1.11, 1.14, 1.18, 1.20, 1.21, 1.22, 1.25, 1.26, 1.28, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35 or 1.36, got "1.366" (did you mean "1.36"?)`,
+		`s.yaml:6:18: cluster.featureGates.ReduceDefaultCrashLoopBackofDecay: unknown feature gate: expected KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages or ReduceDefaultCrashLoopBackOffDecay, got "ReduceDefaultCrashLoopBackofDecay" (did you mean "ReduceDefaultCrashLoopBackOffDecay"?)`,
+	}
+	if diff := cmp.Diff(want, lines(err)); diff != "" {
+		t.Errorf("loader errors (-want +got):\n%s", diff)
+	}
+
+	s, err := Load("s.yaml", []byte(head+`cluster:
+  release: "1.30"
+  featureGates: {ReduceDefaultCrashLoopBackOffDecay: true}
   nodes: [{name: n-1}, {name: n, count: 2}]
-`
-	s, err := Load("s.yaml", []byte(src))
+`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.Config(Options{})
-	want := []string{
-		`s.yaml:5:12: cluster.release: unknown release "1.366": expected one of 1.1, 1.11, 1.14, 1.18, 1.20, 1.21, 1.22, 1.25, 1.26, 1.28, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35 or 1.36 (did you mean "1.36"?)`,
-		`s.yaml:7:24: cluster.nodes[1]: two nodes are named "n-1" (a group with count N is named NAME-1..NAME-N)`,
-	}
-	if diff := cmp.Diff(want, lines(err)); diff != "" {
-		t.Errorf("errors (-want +got):\n%s", diff)
-	}
-	s.Cluster.Release = "1.35"
-	_, err = s.Config(Options{})
 	want = []string{
-		`s.yaml:6:18: cluster.featureGates.ReduceDefaultCrashLoopBackofDecay: feature gate "ReduceDefaultCrashLoopBackofDecay" does not exist in release 1.35: the model knows ReduceDefaultCrashLoopBackOffDecay (1.33+), KubeletCrashLoopBackOffMax (1.32+) and KubeletEnsureSecretPulledImages (1.33+) (did you mean "ReduceDefaultCrashLoopBackOffDecay"?)`,
+		`s.yaml:6:18: cluster.featureGates.ReduceDefaultCrashLoopBackOffDecay: feature gate "ReduceDefaultCrashLoopBackOffDecay" does not exist in release 1.30: the model knows ReduceDefaultCrashLoopBackOffDecay (1.33+), KubeletCrashLoopBackOffMax (1.32+) and KubeletEnsureSecretPulledImages (1.33+)`,
 		`s.yaml:7:24: cluster.nodes[1]: two nodes are named "n-1" (a group with count N is named NAME-1..NAME-N)`,
 	}
 	if diff := cmp.Diff(want, lines(err)); diff != "" {
-		t.Errorf("errors (-want +got):\n%s", diff)
+		t.Errorf("Config errors (-want +got):\n%s", diff)
 	}
 }
 

@@ -236,11 +236,13 @@ func LoadFiles(name string, data []byte, read ReadFunc, sets ...string) (*Scenar
 		return nil, errs
 	}
 	docs = append(docs, extra...)
-	if err := ApplySet(docs, sets); err != nil {
-		return nil, withFile(err, name)
-	}
 	s := &Scenario{File: name}
 	var d ynode.Decoder
+	// A --set that cannot be applied is reported with the file's own
+	// problems, not instead of them.
+	if err := ApplySet(docs, sets); err != nil {
+		d.Add(ynode.AsList(err))
+	}
 	s.decode(&d, docs, from)
 	if errs := d.Errors(); len(errs) > 0 {
 		errs = errs.WithFile(name)
