@@ -145,6 +145,13 @@ func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, 
 	return out, nil
 }
 
+// isRegularOrAbsent reports whether path is a regular file or does not
+// exist: a file --out may replace by renaming.
+func isRegularOrAbsent(path string) bool {
+	st, err := os.Stat(path)
+	return err != nil || st.Mode().IsRegular()
+}
+
 func parsePace(s string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "x"), 64)
 	if err != nil || v <= 0 || v != v {
@@ -235,7 +242,16 @@ func (e *env) runCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) erro
 	// renamed over it only when the output is complete.
 	var dst io.Writer = e.stdout
 	var tmp *os.File
-	if f.out != "" {
+	if f.out != "" && !isRegularOrAbsent(f.out) {
+		// A device or a pipe (--out /dev/null, a FIFO): written directly;
+		// renaming a file over it would replace the device.
+		dev, err := os.OpenFile(f.out, os.O_WRONLY, 0)
+		if err != nil {
+			return &exitError{exitUsage, fmt.Errorf("--out: %w", err)}
+		}
+		defer dev.Close()
+		dst = dev
+	} else if f.out != "" {
 		tmp, err = os.CreateTemp(filepath.Dir(f.out), "."+filepath.Base(f.out)+".*.tmp")
 		if err != nil {
 			return &exitError{exitUsage, fmt.Errorf("--out: %w", err)}
@@ -268,7 +284,9 @@ func (e *env) runCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) erro
 	if err := bw.Flush(); err != nil {
 		return &exitError{exitUsage, fmt.Errorf("writing the output: %w", err)}
 	}
-	if tmp != nil && out.code != exitUsage {
+	// Only a run that finished, or that a limit stopped (its log ends with
+	// End), replaces the file; an interrupted or failed one leaves it.
+	if tmp != nil && (out.code == exitOK || out.code == exitLimit) {
 		if err := tmp.Close(); err != nil {
 			return &exitError{exitUsage, fmt.Errorf("--out: %w", err)}
 		}
