@@ -127,7 +127,7 @@ func TestSignals(t *testing.T) {
 // and the output file it was told to write. Exec probes, hooks and
 // commands are descriptions: nothing is executed (no execve but the
 // first). Without strace, or where ptrace is not allowed, it is skipped;
-// docs/errors.md says how else to check.
+// docs/cli.md says why this is the check, and how to repeat it by hand.
 func TestNoNetworkNoStrayFiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a subprocess")

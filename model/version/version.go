@@ -240,5 +240,5 @@ func (p *Profile) PreStopSleep() bool { return p.AtLeast(30) }
 // GateNames returns the name of every feature gate the model knows, in any
 // release, for suggestions.
 func GateNames() []string {
-	return []string{KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages, ReduceDefaultCrashLoopBackOffDecay}
+	return []string{ChangeContainerStatusOnKubeletRestart, KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages, ReduceDefaultCrashLoopBackOffDecay}
 }
