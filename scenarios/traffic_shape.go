@@ -170,11 +170,18 @@ func dailyCurve(d *ynode.Decoder, n *yaml.Node, p ynode.Path) *network.Curve {
 	return network.Daily(peak, trough, peakAt)
 }
 
-// rateOrZero is rate, allowing 0 (a curve may go silent).
+// rateOrZero is rate, allowing 0 (a curve may go silent): 0, 0/s, 0/m,
+// 0/h.
 func rateOrZero(d *ynode.Decoder, n *yaml.Node, p ynode.Path) float64 {
-	if (ynode.IsScalar(n, "!!int") && n.Value == "0") || (ynode.IsScalar(n, "!!str") && strings.HasPrefix(strings.TrimSpace(n.Value), "0/")) {
-		if v, err := strconv.ParseFloat(strings.TrimSpace(strings.SplitN(n.Value, "/", 2)[0]), 64); err == nil && v == 0 {
-			return 0
+	n = ynode.Resolve(n)
+	if n != nil && n.Kind == yaml.ScalarNode {
+		num, unit, _ := strings.Cut(n.Value, "/")
+		v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+		switch strings.TrimSpace(unit) {
+		case "", "s", "m", "min", "h":
+			if err == nil && v == 0 {
+				return 0
+			}
 		}
 	}
 	return rate(d, n, p)
