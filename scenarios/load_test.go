@@ -120,7 +120,8 @@ func TestLoadErrors(t *testing.T) {
 		{"pattern half", head + "traffic: [{target: service/web, rate: 1/s, pattern: {on: 10s}}]\n", nil, []string{"s.yaml:4:53: traffic[0].pattern: expected pattern: {on: DURATION, off: DURATION}, like {on: 30s, off: 90s}"}},
 		{"points out of order", head + "traffic: [{target: service/web, rate: [{at: '09:00', rate: 5/s}, {at: '08:00', rate: 1/s}]}]\n", nil, []string{"s.yaml:4:71: traffic[0].rate[1].at: expected the points in time order: 08:00:00 comes before the previous point's 09:00:00"}},
 		{"point bad time", head + "traffic: [{target: service/web, rate: [{at: '25:00', rate: 5/s}]}]\n", nil, []string{`s.yaml:4:45: traffic[0].rate[0].at: expected a time of day like "09:00" or "17:30:00", got "25:00"`}},
-		{"points all zero", head + "traffic: [{target: service/web, rate: [{at: '09:00', rate: 0}]}]\n", nil, []string{"s.yaml:4:39: traffic[0].rate: every point's rate is 0: the traffic would send nothing"}},
+		{"points all zero", head + "traffic: [{target: service/web, rate: [{at: '09:00', rate: 0}]}]\n", nil, []string{"s.yaml:4:39: traffic[0].rate: the rate curve sends no requests: its rate is 0 at every moment"}},
+		{"points positive only at an instant", head + "traffic: [{target: service/web, rate: [{at: '09:00', rate: 0}, {at: '09:00', rate: 5/s}, {at: '09:00', rate: 0}]}]\n", nil, []string{"s.yaml:4:39: traffic[0].rate: the rate curve sends no requests: its rate is 0 at every moment"}},
 		{"daily trough above peak", head + "traffic: [{target: service/web, rate: {daily: {peak: 1/s, trough: 5/s}}}]\n", nil, []string{"s.yaml:4:67: traffic[0].rate.daily.trough: expected a trough no higher than the peak"}},
 		{"daily misspelt", head + "traffic: [{target: service/web, rate: {dayly: {peak: 1/s, trough: 0}}}]\n", nil, []string{
 			"s.yaml:4:39: traffic[0].rate: expected a rate (20/s), a list of points, or {daily: {peak, trough, peakAt}}",

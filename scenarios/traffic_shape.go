@@ -121,12 +121,8 @@ func ratePoints(d *ynode.Decoder, n *yaml.Node, p ynode.Path) *network.Curve {
 	if len(d.Errors()) > before {
 		return nil
 	}
-	positive := false
-	for _, pt := range c.Points {
-		positive = positive || pt.PerSecond > 0
-	}
-	if !positive {
-		d.Errorf(n, p, "every point's rate is 0: the traffic would send nothing")
+	if err := c.Validate(); err != nil {
+		d.Errorf(n, p, "%v", err)
 		return nil
 	}
 	return c

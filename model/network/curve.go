@@ -71,6 +71,15 @@ func (s *curveSeg) inverse(a float64) float64 {
 	return min(max(2*a/den, 0), l)
 }
 
+// Validate reports what makes the curve unusable: points out of order or
+// out of the period, a negative or infinite rate, or no request at all
+// (every rate 0, or the only positive ones at an instant).
+func (c *Curve) Validate() error {
+	cp := *c
+	cp.segs = nil
+	return cp.compile()
+}
+
 // compile checks the curve and computes its segments.
 func (c *Curve) compile() error {
 	if c.Period <= 0 {
@@ -121,7 +130,7 @@ func (c *Curve) compile() error {
 	}
 	c.total = cum
 	if !(c.total > 0) || math.IsInf(c.total, 0) {
-		return errors.New("the rate curve sends no requests: every rate is 0")
+		return errors.New("the rate curve sends no requests: its rate is 0 at every moment")
 	}
 	return nil
 }

@@ -168,7 +168,7 @@ func (n *Network) AddTraffic(tr Traffic) error {
 		if tr.Arrival == Poisson {
 			g.due += g.rng.ExpFloat64()
 		} else {
-			g.due = math.Floor(g.due+0.5) + 0.5
+			g.due = math.Ceil(g.due-0.5) + 0.5 // the first k + 1/2 at or after it
 		}
 		start = max(c.inverse(g.due), start)
 	}
