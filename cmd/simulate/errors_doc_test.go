@@ -99,7 +99,7 @@ var errorSections = []struct {
 		{title: "A feature gate the release does not have", files: map[string]string{"app.yaml": sc("cluster: {release: \"1.30\", featureGates: {ReduceDefaultCrashLoopBackOffDecay: true}}\n")},
 			args: []string{"run", "-f", "app.yaml"},
 			fix:  "Choose a release that has the gate (the message says from which), or remove it."},
-		{title: "Something this build cannot run yet", files: map[string]string{"app.yaml": sc("actions: [{at: 1m, scale: {target: deployment/web, replicas: 3}}]\n")},
+		{title: "Something this build cannot run yet", files: map[string]string{"app.yaml": sc("actions: [{at: 1m, failNode: {node: node-1}}]\n")},
 			args: []string{"run", "-f", "app.yaml"},
 			fix:  "The file is valid, but the model does not do this yet; docs/scenarios.md marks what is supported. Remove the entry or wait for the feature."},
 	}},
