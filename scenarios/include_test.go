@@ -65,6 +65,12 @@ spec:
 			[]string{"ci/s.yaml:4:12: manifests: expected a list, got the string \"web.yaml\""}},
 		{"no reader", head + "manifests: [../deploy/web.yaml]\n", nil,
 			[]string{"ci/s.yaml:4:13: manifests[0]: manifest files can be named only by a scenario file, not by one read from standard input or a built-in"}},
+		{"missing file with other problems", head + "manifests: [nope.yaml, ../deploy/bad.yaml]\nduraton: 5m\n", fsys.ReadFile,
+			[]string{
+				"ci/s.yaml:4:13: manifests[0]: cannot read ci/nope.yaml: open ci/nope.yaml: file does not exist",
+				`ci/s.yaml:5:1: duraton: unknown field "duraton" (did you mean "duration"?)`,
+				"deploy/bad.yaml:8:39: Pod/bad spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1",
+			}},
 		{"error in the included file", head + "manifests: [../deploy/bad.yaml]\n", fsys.ReadFile,
 			[]string{"deploy/bad.yaml:8:39: Pod/bad spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1"}},
 	} {

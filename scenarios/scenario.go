@@ -230,14 +230,12 @@ func LoadFiles(name string, data []byte, read ReadFunc, sets ...string) (*Scenar
 		return nil, err
 	}
 	extra, from, errs := readManifestFiles(name, ynode.Resolve(docs[0]), read)
-	if len(errs) > 0 {
-		errs = errs.WithFile(name)
-		errs.Sort()
-		return nil, errs
-	}
 	docs = append(docs, extra...)
 	s := &Scenario{File: name}
 	var d ynode.Decoder
+	// A manifest file that cannot be read is reported with the rest; the
+	// files that could be read are decoded.
+	d.Add(errs)
 	// A --set that cannot be applied is reported with the file's own
 	// problems, not instead of them.
 	if err := ApplySet(docs, sets); err != nil {
