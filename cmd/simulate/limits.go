@@ -22,10 +22,6 @@ const (
 	defaultMaxDuration = 7 * 24 * time.Hour
 	defaultMaxPods     = 10000
 	defaultMaxOutput   = "1Gi"
-	// DefaultMaxSweepPoints is the default limit on the points of a sweep.
-	// The sweep command (built separately) is to check its point count with
-	// checkSweepPoints and offer --max-sweep-points to raise it.
-	defaultMaxSweepPoints = 1000
 )
 
 // limitFlags are the flags that bound a run's resources.
@@ -134,15 +130,4 @@ func (r runLimits) during(c *cluster.Cluster, log *record.Log) string {
 		return fmt.Sprintf("stopped at %s: the log reached %d bytes, more than --max-output %s", report.Clock(c.Engine().Now()), n, r.outputText)
 	}
 	return ""
-}
-
-// checkSweepPoints is the limit on a sweep's points, for the sweep command.
-func checkSweepPoints(points, limit int) error {
-	if limit <= 0 {
-		limit = defaultMaxSweepPoints
-	}
-	if points > limit {
-		return limitErr("the sweep has %d points, more than --max-sweep-points %d; raise it or sweep fewer values", points, limit)
-	}
-	return nil
 }

@@ -56,16 +56,3 @@ func TestLimits(t *testing.T) {
 		})
 	}
 }
-
-func TestCheckSweepPoints(t *testing.T) {
-	if err := checkSweepPoints(1000, 0); err != nil {
-		t.Errorf("1000 points under the default limit: %v", err)
-	}
-	err := checkSweepPoints(1001, 0)
-	if err == nil || !strings.Contains(err.Error(), "the sweep has 1001 points, more than --max-sweep-points 1000") {
-		t.Errorf("1001 points: %v", err)
-	}
-	if err := checkSweepPoints(5000, 5000); err != nil {
-		t.Errorf("a raised limit: %v", err)
-	}
-}
