@@ -128,6 +128,11 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 		c.store.Observe(c.snapshot)
 		cfg.Network.RecordObjects = true
 	}
+	// A pod the API server removes at once (unbound or terminal) has no
+	// kubelet to record its removal.
+	c.store.PodRemoved = func(pod *corev1.Pod) {
+		log.Add(e.Now(), record.KindObject, &record.Object{Header: record.Header{Object: "Pod/" + pod.Name}, Action: "deleted"})
+	}
 	gates := map[string]bool{}
 	for k, v := range cfg.Profile.Gates {
 		gates[k] = v
