@@ -153,6 +153,11 @@ func (s *podSync) legacyRound(c *containerState, in *instance, t probeType, done
 			k.watchExit(ps, c, in)
 		}
 		k.e.After(o.duration, kindProbe, func() {
+			if s.stale() {
+				// The kubelet process that ran this sync has ended: the
+				// probe's result, and the tries after it, ended with it.
+				return
+			}
 			o.instance = in.n
 			k.cfg.Log.Add(k.e.Now(), record.KindProbe, &record.Probe{
 				Header:    record.Header{Object: ps.object},
