@@ -228,8 +228,14 @@ func (k *Kubelet) podEvent(ev store.EventType, pod, old *corev1.Pod) {
 			// What kubectl shows follows the API object, whoever changed
 			// it: a deletion timestamp reads Terminating before the
 			// kubelet acts. (The kubelet's own status writes are recorded
-			// when it makes them; the watch echoes them later.)
-			ps.record(pod)
+			// when it makes them; the watch echoes them later.) The
+			// watch delivers the object as it was changed; a status the
+			// kubelet wrote since is newer, and what kubectl shows now.
+			cur, ok := k.cfg.Store.Pods.Get(pod.Namespace, pod.Name)
+			if !ok || cur.UID != pod.UID {
+				cur = pod
+			}
+			ps.record(cur)
 			k.syncUpdated(ps)
 		}
 	}
