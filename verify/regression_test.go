@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -111,5 +112,25 @@ spec:
 	}
 	if n == 0 {
 		t.Errorf("no probe after the new kubelet started")
+	}
+}
+
+// TestPodStatusFollowsTheAPI pins a bug TestWholeModel found: when the
+// kubelet heard through its watch of a change it did not make (a deletion),
+// it recorded what kubectl shows from the object as the watch delivered it,
+// even when the kubelet had written a newer status since. The log then
+// showed RESTARTS going down, 3 → 2 → 3 within 5 ms. What kubectl shows
+// at that moment is the API's current object.
+func TestPodStatusFollowsTheAPI(t *testing.T) {
+	text, err := os.ReadFile("testdata/restarts-down-1.1.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := runText("restarts-down-1.1.yaml", string(text), runOptions{})
+	if err != nil || out.panicked != "" || out.actErr != nil {
+		t.Fatalf("run: %v %v %s", err, out.actErr, out.panicked)
+	}
+	if problems := checkLog(out.records, genCase{}); len(problems) > 0 {
+		t.Errorf("invariants:\n%s", strings.Join(problems, "\n"))
 	}
 }
