@@ -218,14 +218,14 @@ func (s *Scenario) clusterAction(i int, a Action) (cluster.Action, error) {
 		t, grace := *a.Delete.Pods, a.Delete.GracePeriod
 		ca.Do = func(c *cluster.Cluster) error {
 			for _, p := range pickPods(c, t) {
-				c.Store().DeletePod(p.Namespace, p.Name, grace, c.Engine().Now())
+				c.DeletePod(p.Namespace, p.Name, grace)
 			}
 			return nil
 		}
 	case a.Delete != nil && a.Delete.Target != nil && a.Delete.Target.Kind == "Pod":
 		name, grace := a.Delete.Target.Name, a.Delete.GracePeriod
 		ca.Do = func(c *cluster.Cluster) error {
-			if !c.Store().DeletePod("default", name, grace, c.Engine().Now()) {
+			if !c.DeletePod("default", name, grace) {
 				return fmt.Errorf("pods %q not found", name)
 			}
 			return nil

@@ -128,11 +128,6 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 		c.store.Observe(c.snapshot)
 		cfg.Network.RecordObjects = true
 	}
-	// A pod the API server removes at once (unbound or terminal) has no
-	// kubelet to record its removal.
-	c.store.PodRemoved = func(pod *corev1.Pod) {
-		log.Add(e.Now(), record.KindObject, &record.Object{Header: record.Header{Object: "Pod/" + pod.Name}, Action: "deleted"})
-	}
 	gates := map[string]bool{}
 	for k, v := range cfg.Profile.Gates {
 		gates[k] = v
@@ -328,6 +323,24 @@ func (c *Cluster) bind(ev store.EventType, pod, _ *corev1.Pod) {
 	c.store.Pods.Update(p)
 	c.events.Eventf(events.Source{Component: "default-scheduler"}, "Pod/"+p.Name, events.Normal, "Scheduled",
 		fmt.Sprintf("Successfully assigned %s/%s to %s", p.Namespace, p.Name, node))
+}
+
+// DeletePod deletes a pod as `kubectl delete pod` does (store.DeletePod: a
+// graceful delete, or removal at once of a pod that is unbound or in a
+// terminal phase). grace nil is the pod's own grace period. A pod removed
+// at once has no kubelet to record its removal, so it is recorded here, as
+// the ReplicaSet controller records the pods it removes. It reports
+// whether the pod existed.
+func (c *Cluster) DeletePod(namespace, name string, grace *int64) bool {
+	pod, ok := c.store.Pods.Get(namespace, name)
+	if !ok {
+		return false
+	}
+	c.store.DeletePod(namespace, name, grace, c.engine.Now())
+	if cur, ok := c.store.Pods.Get(namespace, name); !ok || cur.UID != pod.UID {
+		c.log.Add(c.engine.Now(), record.KindObject, &record.Object{Header: record.Header{Object: "Pod/" + name}, Action: "deleted", Owner: owner(pod)})
+	}
+	return true
 }
 
 // Signal sends sig to the process of a container of a pod (the first

@@ -21,11 +21,7 @@ func (s *Store) DeletePod(namespace, name string, grace *int64, now sim.Time) bo
 		return false
 	}
 	if pod.Spec.NodeName == "" || pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
-		s.Pods.Delete(namespace, name)
-		if s.PodRemoved != nil {
-			s.PodRemoved(pod)
-		}
-		return true
+		return s.Pods.Delete(namespace, name)
 	}
 	g := int64(30)
 	if pod.Spec.TerminationGracePeriodSeconds != nil {

@@ -22,11 +22,6 @@ type Store struct {
 	// DeploymentConfigs are OpenShift's workloads (apps.openshift.io/v1).
 	DeploymentConfigs *Table[*api.DeploymentConfig]
 
-	// PodRemoved, if not nil, is called when DeletePod removes a pod at
-	// once (unbound, or in a terminal phase), so that the removal can be
-	// recorded as the kubelet records the removals it makes.
-	PodRemoved func(pod *corev1.Pod)
-
 	uid uint64
 }
 
