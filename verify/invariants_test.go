@@ -71,6 +71,10 @@ func (l *lives) index(recs []record.Record) []string {
 	return bad
 }
 
+// staleProbeLimit bounds how long after an instance ended a probe may still
+// be attributed to it (see checkLog).
+const staleProbeLimit = 60 * time.Second
+
 func fmtT(t sim.Time) string { return "t=" + t.FormatSeconds() }
 
 // checkLog checks the invariants of a finished run's log: the framing (Run
@@ -132,8 +136,17 @@ func checkLog(recs []record.Record, g genCase) []string {
 				add("%s: %s probe of %s %s instance %d, which never started", fmtT(t), r.Probe, r.Object, r.Container, r.Instance)
 				break
 			}
-			if in := ins[r.Instance-1]; begin < in.start {
+			in := ins[r.Instance-1]
+			if begin < in.start {
 				add("%s: %s probe of %s %s instance %d began at %s, before the instance started at %s", fmtT(t), r.Probe, r.Object, r.Container, r.Instance, fmtT(begin), fmtT(in.start))
+			}
+			// Nor long after it ended: the kubelet learns of an exit at its
+			// next relist and sync (≤ 2 s), unless that sync waits for
+			// another container's kill (its grace period: ≤ 40 s here) or
+			// the kubelet is down (≤ 10 s); the probe itself lasts up to
+			// its timeout (≤ 3 s).
+			if in.ended && begin > in.end.Add(staleProbeLimit) {
+				add("%s: %s probe of %s %s instance %d began at %s, %v after the instance ended", fmtT(t), r.Probe, r.Object, r.Container, r.Instance, fmtT(begin), begin.Sub(in.end))
 			}
 			for _, d := range g.downs {
 				from, to := sim.Time(d.from), sim.Time(d.to)

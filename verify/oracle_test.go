@@ -531,3 +531,43 @@ func TestRollingStepsOracle(t *testing.T) {
 		}
 	}
 }
+
+// TestOracleProbeStartJitter: up to 1.20 every new probe worker sleeps
+// rand·periodSeconds before its first run (fidelity P2, correction 4), so
+// across seeds the liveness grid takes different phases relative to the
+// pod's creation; from 1.21 a kubelet that started long ago does not sleep
+// and the phase is the same for every seed (checked per run in
+// TestOracleLivenessFailingFromStart).
+func TestOracleProbeStartJitter(t *testing.T) {
+	budget(oracleChecks / 5)
+	rapid.Check(t, func(rt *rapid.T) {
+		release := rapid.SampledFrom([]string{"1.11", "1.14", "1.18", "1.20"}).Draw(rt, "release")
+		period := rapid.IntRange(2, 15).Draw(rt, "periodSeconds")
+		per := time.Duration(period) * time.Second
+		var offsets []time.Duration
+		for seed := uint64(1); seed <= 8; seed++ {
+			text := scenarioHead(release, seed, 2*time.Minute, "", `  web:*: {http: {8080: {"*": 500}}}`) + fmt.Sprintf(`---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: c
+    image: "web:v1"
+    livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: %d, failureThreshold: 1}
+`, period)
+			probes := probesOf(oracleRun(rt, t, text), "Pod/web", "c", "liveness", 1)
+			if len(probes) == 0 {
+				rt.Fatalf("seed %d: no liveness probe\n%s", seed, text)
+			}
+			offsets = append(offsets, time.Duration(begin(probes[0]))%per)
+		}
+		spread := false
+		for _, o := range offsets {
+			spread = spread || o > 100*time.Millisecond
+		}
+		if !spread {
+			rt.Fatalf("release %s, period %v: the first probes of 8 seeds all sit on the grid anchored at the pod's creation (offsets %v): no start jitter", release, per, offsets)
+		}
+	})
+}
