@@ -82,6 +82,11 @@ func (w *probeWorker) doProbe() (keepGoing, running bool) {
 // warning event, the threshold counting, and the results manager.
 func (w *probeWorker) finish(o probeOutcome) {
 	k := w.k
+	if w.epoch != k.epoch {
+		// The kubelet process that ran the probe has ended (restartKubelet):
+		// its result, event and counters ended with it.
+		return
+	}
 	now := k.e.Now()
 	res := o.result
 	k.cfg.Log.Add(now, record.KindProbe, &record.Probe{

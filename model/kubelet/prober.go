@@ -79,6 +79,9 @@ type probeWorker struct {
 	tickPending bool
 	trigPending bool
 	stopped     bool
+	// epoch is the kubelet process the worker belongs to: a probe in
+	// flight when that process ends has no one to report to.
+	epoch uint32
 
 	containerID string // the last container ID seen
 	lastResult  result
@@ -103,7 +106,7 @@ func (k *Kubelet) addProbes(ps *podState) {
 			if s.p == nil || (s.t == startup && !k.cfg.Profile.StartupProbe()) {
 				continue
 			}
-			w := &probeWorker{k: k, ps: ps, c: c, typ: s.t, spec: defaulted(s.p)}
+			w := &probeWorker{k: k, ps: ps, c: c, typ: s.t, spec: defaulted(s.p), epoch: k.epoch}
 			switch s.t {
 			case readiness:
 				w.initial = failure
