@@ -123,6 +123,9 @@ spec:
 //     from the object as the watch delivered it, even when it had written a
 //     newer status since: RESTARTS went 3 → 2 → 3 within 5 ms. What kubectl
 //     shows at that moment is the API's current object.
+//   - probe-in-flight-at-kubelet-stop-1.20.yaml: a probe that outlived the
+//     kubelet process that started it (restartKubelet) still recorded its
+//     result while no kubelet ran.
 //   - unbound-pod-deleted-by-rs.yaml: the ReplicaSet controller deletes a
 //     pod before it is bound; its removal must be recorded once.
 func TestSavedScenarios(t *testing.T) {
