@@ -90,7 +90,18 @@ func (k *Kubelet) admit(pod *corev1.Pod) {
 	ps.cache = make([]runtimeStatus, len(ps.containers))
 	k.pods[pod.UID] = ps
 	k.podOrder = append(k.podOrder, ps)
+	k.addProbesAtPodAdd(ps)
 	k.syncUpdated(ps)
+}
+
+// addProbesAtPodAdd creates a pod's probe workers when the kubelet adds the
+// pod, on releases that do so (HandlePodAdditions up to 1.21,
+// docs/fidelity.md P1); later releases create them in the first sync.
+func (k *Kubelet) addProbesAtPodAdd(ps *podState) {
+	if k.cfg.Profile.PodWorkers() && k.cfg.Profile.ProbeWorkersAtPodAdd() && !ps.probing {
+		ps.probing = true
+		k.addProbes(ps)
+	}
 }
 
 func (k *Kubelet) forget(ps *podState) {

@@ -97,6 +97,7 @@ func (k *Kubelet) restart() {
 			continue
 		}
 		ps.pod = cur
+		k.addProbesAtPodAdd(ps) // the new kubelet's informer adds every pod
 		k.syncUpdated(ps)
 	}
 	for _, pod := range k.cfg.Store.Pods.List() {

@@ -129,6 +129,12 @@ func (p *Profile) StartupProbe() bool { return p.AtLeast(18) }
 // it does so only if the kubelet started less than one period ago.
 func (p *Profile) ProbeStartJitterAlways() bool { return !p.AtLeast(21) }
 
+// ProbeWorkersAtPodAdd reports whether the kubelet creates a pod's probe
+// workers when the pod is added (HandlePodAdditions, after dispatchWork),
+// before its first sync generates a status. From about 1.22 (the pod-worker
+// rewrite; read in 1.26) they are created in SyncPod, after that status.
+func (p *Profile) ProbeWorkersAtPodAdd() bool { return !p.AtLeast(22) }
+
 // ReadinessManualTrigger reports whether a pod sync that finds a started
 // container not ready triggers an immediate readiness probe
 // (prober_manager.go UpdatePodStatus, 1.21, #98376).
