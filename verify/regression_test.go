@@ -156,3 +156,68 @@ func TestSavedScenarios(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeWorkersExistAtRestartedKubeletsFirstSync pins a fidelity bug
+// TestWholeModel found (a 1.18 Deployment whose container's status read
+// Started and Ready right after a kubelet restart): up to 1.21 the kubelet
+// creates probe workers when a pod is added (HandlePodAdditions, after
+// dispatchWork; docs/fidelity.md P1), so when a restarted kubelet's first
+// sync generates the status, the readiness worker exists without a result
+// and UpdatePodStatus (prober_manager.go) makes the container not ready
+// until its first probe succeeds. The model created the workers in that
+// first sync, after generating the status, so the Ready pod turned NotReady
+// only at the sync after. The first sync of a restarted kubelet waits for
+// its first relist (GetNewerThan on an empty cache, K3), less than 1 s
+// after the start.
+func TestProbeWorkersExistAtRestartedKubeletsFirstSync(t *testing.T) {
+	for _, release := range []string{"1.11", "1.18", "1.20", "1.21"} {
+		for seed := 1; seed <= 5; seed++ {
+			text := fmt.Sprintf(`apiVersion: probesim.dev/v1alpha1
+kind: Scenario
+metadata: {name: restart-readiness}
+seed: %d
+duration: 100s
+cluster: {release: %q}
+actions:
+- {at: 60s, restartKubelet: {node: node, downtime: 3s}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: c
+    image: "web:v1"
+    readinessProbe: {exec: {command: [check]}, periodSeconds: 30}
+`, seed, release)
+			out, err := runText("restart-readiness.yaml", text, runOptions{})
+			if err != nil || out.panicked != "" || out.actErr != nil {
+				t.Fatalf("run: %v %v %s", err, out.actErr, out.panicked)
+			}
+			start := sim.Time(63 * time.Second)
+			notReady, probed := sim.Never, sim.Never
+			for _, r := range out.records {
+				if sim.Time(r.Base().T) <= start {
+					continue
+				}
+				switch r := r.(type) {
+				case *record.PodStatus:
+					if !r.Conditions["Ready"] && notReady == sim.Never {
+						notReady = sim.Time(r.T)
+					}
+				case *record.Probe:
+					if probed == sim.Never {
+						probed = sim.Time(r.T)
+					}
+				}
+			}
+			if probed < start.Add(time.Second) {
+				continue // the worker's start jitter ended before the first sync: nothing to see
+			}
+			if notReady >= start.Add(time.Second) {
+				t.Errorf("%s seed %d: NotReady at %s, want at the new kubelet's first sync, before %s (first probe at %s)",
+					release, seed, fmtT(notReady), fmtT(start.Add(time.Second)), fmtT(probed))
+			}
+		}
+	}
+}
