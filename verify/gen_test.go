@@ -208,14 +208,35 @@ func drawScenario(t *rapid.T) genCase {
 		apps[fmt.Sprintf("app-%d:*", i)] = drawBehaviour(t, fmt.Sprintf("app%d", i))
 	}
 
-	// Workloads: Deployments (w0, w1) and bare Pods (p0, p1).
+	// Workloads: Deployments (w0, w1), DeploymentConfigs (dc0, dc1) and
+	// bare Pods (p0, p1).
 	var docs []obj
 	var names []string
-	var deployments []string
+	var deployments, dcs []string
 	containersOf := map[string]int{}
 	var traffic []any
 	for i, n := 0, rapid.IntRange(1, 2).Draw(t, "workloads"); i < n; i++ {
-		if rapid.Bool().Draw(t, fmt.Sprintf("w%d.deployment", i)) {
+		kind := rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("w%d.kind", i))
+		if kind == 2 {
+			name := fmt.Sprintf("dc%d", i)
+			spec := drawPodSpec(t, name, images, false)
+			dspec := obj{
+				"replicas": rapid.IntRange(1, 3).Draw(t, name+".replicas"),
+				"selector": obj{"app": name},
+				"triggers": []any{obj{"type": "ConfigChange"}},
+				"template": obj{"metadata": obj{"labels": obj{"app": name}}, "spec": spec},
+				"strategy": obj{"type": rapid.SampledFrom([]string{"Rolling", "Recreate"}).Draw(t, name+".strategy")},
+			}
+			if rapid.Bool().Draw(t, name+".history") {
+				dspec["revisionHistoryLimit"] = rapid.IntRange(0, 2).Draw(t, name+".revisionHistoryLimit")
+			}
+			docs = append(docs, obj{"apiVersion": "apps.openshift.io/v1", "kind": "DeploymentConfig", "metadata": obj{"name": name}, "spec": dspec})
+			dcs = append(dcs, name)
+			names = append(names, name)
+			containersOf[name] = len(spec["containers"].([]any))
+			continue
+		}
+		if kind == 0 {
 			name := fmt.Sprintf("w%d", i)
 			spec := drawPodSpec(t, name, images, false)
 			d := obj{
@@ -267,15 +288,26 @@ func drawScenario(t *rapid.T) genCase {
 		at := rapid.IntRange(5, last).Draw(t, l+".atSeconds")
 		a := obj{"at": secs(at)}
 		target := rapid.SampledFrom(names).Draw(t, l+".target")
-		switch rapid.IntRange(0, 4).Draw(t, l+".type") {
+		workloads := append(append([]string(nil), deployments...), dcs...)
+		ref := func(w string) string {
+			if strings.HasPrefix(w, "dc") {
+				return "dc/" + w
+			}
+			return "deployment/" + w
+		}
+		switch rapid.IntRange(0, 7).Draw(t, l+".type") {
 		case 0:
-			if len(deployments) == 0 {
+			if len(workloads) == 0 {
 				continue
 			}
-			d := rapid.SampledFrom(deployments).Draw(t, l+".deployment")
+			d := rapid.SampledFrom(workloads).Draw(t, l+".workload")
 			c := rapid.IntRange(0, containersOf[d]-1).Draw(t, l+".container")
+			apiVersion, kind := "apps/v1", "Deployment"
+			if strings.HasPrefix(d, "dc") {
+				apiVersion, kind = "apps.openshift.io/v1", "DeploymentConfig"
+			}
 			a["apply"] = obj{
-				"apiVersion": "apps/v1", "kind": "Deployment", "metadata": obj{"name": d},
+				"apiVersion": apiVersion, "kind": kind, "metadata": obj{"name": d},
 				"spec": obj{"template": obj{"spec": obj{"containers": []any{obj{
 					"name": fmt.Sprintf("c%d", c), "image": fmt.Sprintf("app-%d:v%d", rapid.IntRange(0, images-1).Draw(t, l+".image"), i+2),
 				}}}}},
@@ -297,6 +329,23 @@ func drawScenario(t *rapid.T) genCase {
 				"image": fmt.Sprintf("app-%d:*", rapid.IntRange(0, images-1).Draw(t, l+".image")),
 				"http":  obj{"8080": obj{"/live": drawAnswer(t, l+".live"), "/ready": drawAnswer(t, l+".ready"), "*": 200}},
 			}
+		case 5:
+			if len(workloads) == 0 {
+				continue
+			}
+			w := rapid.SampledFrom(workloads).Draw(t, l+".workload")
+			a["scale"] = obj{"target": ref(w), "replicas": rapid.IntRange(0, 4).Draw(t, l+".replicas")}
+		case 6:
+			if len(workloads) == 0 {
+				continue
+			}
+			w := rapid.SampledFrom(workloads).Draw(t, l+".workload")
+			a[rapid.SampledFrom([]string{"pause", "resume"}).Draw(t, l+".pause")] = ref(w)
+		case 7:
+			if len(deployments) == 0 {
+				continue
+			}
+			a["rolloutUndo"] = obj{"target": "deployment/" + rapid.SampledFrom(deployments).Draw(t, l+".deployment")}
 		default:
 			node := rapid.SampledFrom(nodeNames).Draw(t, l+".node")
 			down := rapid.IntRange(1, 10).Draw(t, l+".downtimeSeconds")
