@@ -541,6 +541,11 @@ func (c *Controller) cleanupOldDeployments(dc *api.DeploymentConfig, rcs []*core
 			for _, p := range c.s.Pods.List() {
 				if p.Namespace == rc.Namespace && ownedBy(p, rc.UID) {
 					c.s.DeletePod(p.Namespace, p.Name, nil, c.now())
+					// A terminal pod (the finished deployer) goes at once,
+					// with no kubelet to record it.
+					if cur, ok := c.s.Pods.Get(p.Namespace, p.Name); !ok || cur.UID != p.UID {
+						c.object("Pod", p.Name, "deleted", "ReplicationController/"+rc.Name)
+					}
 				}
 			}
 		}
