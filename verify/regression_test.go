@@ -123,6 +123,9 @@ spec:
 //     from the object as the watch delivered it, even when it had written a
 //     newer status since: RESTARTS went 3 → 2 → 3 within 5 ms. What kubectl
 //     shows at that moment is the API's current object.
+//   - dc-history-deletes-deployer-pod.yaml: a DeploymentConfig's revision
+//     history cleanup deleted the finished deployer pod of an old
+//     ReplicationController; the pod went at once, unrecorded.
 //   - probe-in-flight-at-kubelet-stop-1.20.yaml: a probe that outlived the
 //     kubelet process that started it (restartKubelet) still recorded its
 //     result while no kubelet ran.
