@@ -42,6 +42,15 @@ func Text(w io.Writer, records []record.Record, at ...sim.Time) error {
 	return bw.Flush()
 }
 
+// TextNeeds reports whether Text reads records of the given kind: every
+// kind but Probe and Requests, the records made per probe and per second of
+// traffic, which are most of a long run's log. A run rendered as text need
+// keep only these in memory (record.Log.Keep); the JSONL stream and the
+// hash still see every record.
+func TextNeeds(kind string) bool {
+	return kind != record.KindProbe && kind != record.KindRequests
+}
+
 // endTime is the time of the last record: the End (or Interrupted) record
 // of a finished run.
 func endTime(records []record.Record) sim.Time {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -70,7 +71,15 @@ func FormatSeconds(d Duration) string {
 
 // AppendSeconds appends d formatted as FormatSeconds does to b.
 func AppendSeconds(b []byte, d Duration) []byte {
-	ms := d.Round(time.Millisecond).Milliseconds()
+	const half = int64(time.Millisecond / 2)
+	var ms int64
+	if d >= 0 && int64(d) <= math.MaxInt64-half {
+		// The common case without Round's overflow checks, which cost as
+		// much as the formatting in a large run's log.
+		ms = (int64(d) + half) / int64(time.Millisecond)
+	} else {
+		ms = d.Round(time.Millisecond).Milliseconds()
+	}
 	if ms < 0 {
 		b = append(b, '-')
 		ms = -ms

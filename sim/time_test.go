@@ -1,8 +1,14 @@
 package sim
 
 import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"pgregory.net/rapid"
 )
 
 func TestTimeString(t *testing.T) {
@@ -85,4 +91,24 @@ func TestTimeArithmetic(t *testing.T) {
 	if !Never.After(sec(1e9)) || Never != Time(1<<63-1) {
 		t.Error("Never is not the largest Time")
 	}
+}
+
+// TestAppendSecondsMatchesRound checks the fast path of AppendSeconds
+// against Duration.Round, half away from zero, up to the extremes.
+func TestAppendSecondsMatchesRound(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := Duration(rapid.OneOf(rapid.Int64(), rapid.Int64Range(-5e6, 5e6),
+			rapid.SampledFrom([]int64{math.MaxInt64, math.MaxInt64 - 499999, math.MaxInt64 - 500000, math.MinInt64, 499999, 500000, -500000})).Draw(t, "d"))
+		ms := d.Round(time.Millisecond).Milliseconds()
+		want := strconv.FormatInt(ms/1000, 10)
+		if ms < 0 {
+			want = "-" + strconv.FormatInt(-ms/1000, 10)
+		}
+		if f := ms % 1000; f != 0 {
+			want += strings.TrimRight(fmt.Sprintf(".%03d", max(f, -f)), "0")
+		}
+		if got := string(AppendSeconds(nil, d)); got != want {
+			t.Fatalf("AppendSeconds(%d) = %q, want %q", int64(d), got, want)
+		}
+	})
 }

@@ -43,7 +43,10 @@ type outcome struct {
 //
 // flush, if not nil, is called after each simulated second when the run is
 // paced, so that a watcher sees the log as it grows.
-func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, sink io.Writer, flush func() error) (*outcome, error) {
+//
+// keep says which records the log keeps in memory for what reads the run
+// afterwards (nil: all of them); every record is hashed and streamed.
+func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, sink io.Writer, keep func(kind string) bool, flush func() error) (*outcome, error) {
 	cfg, err := s.Config(o)
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
@@ -62,6 +65,7 @@ func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, 
 	}
 	out := &outcome{seed: cfg.Seed, until: s.DurationFor(o)}
 	out.log = record.NewLog(sink)
+	out.log.Keep(keep)
 	c, err := cluster.New(cfg, out.log)
 	if err != nil {
 		return nil, &exitError{exitUsage, fmt.Errorf("%s: %w", s.File, err)}
@@ -265,11 +269,15 @@ func (e *env) runCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) erro
 		dst = tmp
 	}
 	bw := bufio.NewWriterSize(dst, 64<<10)
+	// The log is streamed as it is made; in memory stays only what the
+	// text report reads (nothing for JSONL), so a long run's memory does
+	// not grow with its probes.
 	var sink io.Writer
+	keep := report.TextNeeds
 	if f.output == "jsonl" {
-		sink = bw
+		sink, keep = bw, record.KeepNone
 	}
-	out, err := e.simulate(s, o, f, sink, bw.Flush)
+	out, err := e.simulate(s, o, f, sink, keep, bw.Flush)
 	if err != nil {
 		return err
 	}
@@ -328,7 +336,9 @@ func (e *env) checkCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) er
 		s, err := e.load(src, f.sets)
 		if err == nil {
 			var out *outcome
-			out, err = e.simulate(s, o, f, nil, nil)
+			// Expectations are judged at every record's time, so the
+			// check keeps the whole log.
+			out, err = e.simulate(s, o, f, nil, nil, nil)
 			if err == nil {
 				if out.code == exitInterrupted {
 					return &exitError{exitInterrupted, nil}

@@ -144,6 +144,11 @@ type Kubelet struct {
 	down       bool
 	epoch      uint32
 	firstTicks [3]sim.Handle
+
+	// probeRecord is reused for every Probe record when the log streams
+	// them without keeping them: the most frequent record then costs no
+	// allocation.
+	probeRecord record.Probe
 }
 
 // New returns a kubelet for cfg.Node. Call Start to begin its loops.

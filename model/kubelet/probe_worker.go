@@ -89,11 +89,16 @@ func (w *probeWorker) finish(o probeOutcome) {
 	}
 	now := k.e.Now()
 	res := o.result
-	k.cfg.Log.Add(now, record.KindProbe, &record.Probe{
+	rec := &k.probeRecord
+	if k.cfg.Log.Keeps(record.KindProbe) {
+		rec = new(record.Probe)
+	}
+	*rec = record.Probe{
 		Header:    record.Header{Object: w.ps.object},
 		Container: w.c.spec.Name, Instance: o.instance, Probe: w.typ.recordName(),
 		Result: o.recordResult(), Output: o.output, Duration: record.Dur(o.duration),
-	})
+	}
+	k.cfg.Log.Add(now, record.KindProbe, rec)
 	switch {
 	case o.err:
 		// A prober error: the event says so and the result is thrown away.

@@ -135,6 +135,26 @@ func (r *Event) appendJSON(b []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// plain8 reports whether the eight bytes of s from i are all ASCII that
+// JSON writes as they are: no control character, quote or backslash. It
+// tests them together (the "has a byte less than n" and "has a zero byte"
+// tricks); it may answer false for a plain run, never true for another.
+func plain8(s string, i int) bool {
+	x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	control := (x - lowBits*0x20) &^ x
+	q := x ^ (lowBits * '"')
+	quote := (q - lowBits) &^ q
+	bs := x ^ (lowBits * '\\')
+	backslash := (bs - lowBits) &^ bs
+	return (control|quote|backslash|x)&highBits == 0
+}
+
 // appendString appends s as encoding/json writes a string with HTML
 // escaping off: quotes, backslashes and control characters escaped, U+2028
 // and U+2029 escaped, invalid UTF-8 replaced by U+FFFD.
@@ -142,6 +162,14 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none needs a second look: names,
+		// reasons and messages are plain ASCII.
+		for i+8 <= len(s) && plain8(s, i) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {

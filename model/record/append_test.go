@@ -76,3 +76,29 @@ func TestOnlyHandEncodedTypesAppend(t *testing.T) {
 		}
 	}
 }
+
+// TestPlain8 checks the eight-byte test of appendString: it never passes a
+// run with a byte that JSON escapes or that is not ASCII, and it passes
+// every run of plain ASCII.
+func TestPlain8(t *testing.T) {
+	plain := func(c byte) bool { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' }
+	for pos := 0; pos < 8; pos++ {
+		for c := 0; c < 256; c++ {
+			s := []byte("abcdefgh")
+			s[pos] = byte(c)
+			if got, want := plain8(string(s), 0), plain(byte(c)); got != want {
+				t.Errorf("plain8(%q) = %t, want %t", s, got, want)
+			}
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		s := rapid.SliceOfN(rapid.Byte(), 8, 8).Draw(t, "s")
+		want := true
+		for _, c := range s {
+			want = want && plain(c)
+		}
+		if got := plain8(string(s), 0); got && !want {
+			t.Fatalf("plain8(%q) = true for a run that needs escaping", s)
+		}
+	})
+}

@@ -12,12 +12,26 @@ import (
 	"github.com/probesim/probesim/sim"
 )
 
-// Log collects a run's records in the order they are made, which is
-// simulated-time order because the model records as events fire. It keeps
-// the SHA-256 of their canonical encoding as it goes, so the hash of a run
-// does not depend on how the run is rendered.
+// Log is a run's record stream, in the order records are made, which is
+// simulated-time order because the model records as events fire. Each
+// record is encoded once, as it is added: its canonical JSONL line goes into
+// the run's SHA-256 and to the sink, if any. So the hash of a run does not
+// depend on how the run is rendered, and a JSONL output is written as the
+// run goes.
+//
+// What the log keeps in memory is a separate choice (Keep): by default every
+// record, for tests and small runs; a long run keeps only the kinds its
+// renderer reads. A simulated day of a thousand probed pods makes about 17
+// million Probe records, which the JSONL stream needs and no in-memory
+// reader does (docs/performance.md).
 type Log struct {
 	records []Record
+	keep    func(kind string) bool // nil: keep every record
+	added   int
+	// The last kind asked about and the answer: records come in runs of
+	// one kind, and the kinds are constants, so this saves calling keep.
+	lastKind string
+	lastKeep bool
 	hash    hash.Hash
 	buf     bytes.Buffer
 	line    []byte
@@ -27,8 +41,9 @@ type Log struct {
 	size    int64
 }
 
-// NewLog returns an empty log. If sink is not nil, each record's JSONL line
-// is also written to it as soon as the record is added.
+// NewLog returns an empty log that keeps every record. If sink is not nil,
+// each record's JSONL line is also written to it as soon as the record is
+// added.
 func NewLog(sink io.Writer) *Log {
 	l := &Log{hash: sha256.New(), sink: sink}
 	l.enc = json.NewEncoder(&l.buf)
@@ -36,12 +51,48 @@ func NewLog(sink io.Writer) *Log {
 	return l
 }
 
-// Add appends r to the log, stamping it with time t and the given kind.
+// Keep makes the log keep in memory only the records whose kind satisfies
+// keep (nil: every record), from the next Add on. Records it drops are
+// still hashed and written to the sink. Set it before the run starts.
+func (l *Log) Keep(keep func(kind string) bool) { l.keep, l.lastKind = keep, "" }
+
+// Keeps reports whether the log keeps records of the given kind in memory.
+// A caller that makes records by the million may reuse one record of a
+// kind the log does not keep, instead of allocating each.
+func (l *Log) Keeps(kind string) bool {
+	if l.keep == nil {
+		return true
+	}
+	if kind != l.lastKind || kind == "" {
+		l.lastKind, l.lastKeep = kind, l.keep(kind)
+	}
+	return l.lastKeep
+}
+
+// KeepKinds returns a Keep predicate for the given record kinds.
+func KeepKinds(kinds ...string) func(kind string) bool {
+	set := make(map[string]bool, len(kinds))
+	for _, k := range kinds {
+		set[k] = true
+	}
+	return func(kind string) bool { return set[kind] }
+}
+
+// KeepNone is a Keep predicate for a log that only streams and hashes.
+func KeepNone(string) bool { return false }
+
+// Add appends r to the log, stamping it with time t and the given kind:
+// it hashes r's line, writes it to the sink and, if Keeps(kind), keeps r
+// itself, which must not change afterwards. A record the log does not keep
+// is done with when Add returns.
 func (l *Log) Add(t sim.Time, kind string, r Record) {
 	h := r.Base()
 	h.T = Seconds(t)
 	h.Kind = kind
-	l.records = append(l.records, r)
+	l.added++
+	if l.Keeps(kind) {
+		l.records = append(l.records, r)
+	}
 	var line []byte
 	if a, ok := r.(appender); ok {
 		l.line = append(a.appendJSON(l.line[:0]), '\n')
@@ -61,11 +112,12 @@ func (l *Log) Add(t sim.Time, kind string, r Record) {
 	}
 }
 
-// Records returns the records added so far. The slice must not be modified.
+// Records returns the records kept so far (every record added, unless Keep
+// said otherwise). The slice must not be modified.
 func (l *Log) Records() []Record { return l.records }
 
-// Len returns the number of records added so far.
-func (l *Log) Len() int { return len(l.records) }
+// Len returns the number of records added so far, kept or not.
+func (l *Log) Len() int { return l.added }
 
 // Hash returns "sha256:" and the hex digest of the canonical JSONL lines of
 // every record added so far.
