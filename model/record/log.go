@@ -32,13 +32,13 @@ type Log struct {
 	// one kind, and the kinds are constants, so this saves calling keep.
 	lastKind string
 	lastKeep bool
-	hash    hash.Hash
-	buf     bytes.Buffer
-	line    []byte
-	enc     *json.Encoder
-	sink    io.Writer
-	err     error
-	size    int64
+	hash     hash.Hash
+	buf      bytes.Buffer
+	line     []byte
+	enc      *json.Encoder
+	sink     io.Writer
+	err      error
+	size     int64
 }
 
 // NewLog returns an empty log that keeps every record. If sink is not nil,
