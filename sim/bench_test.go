@@ -3,7 +3,9 @@ package sim
 import (
 	"container/heap"
 	"fmt"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // The hold model is the classic benchmark for event queues: the queue holds
@@ -45,6 +47,25 @@ func reportRate(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
+// cpuClock measures the CPU time a benchmark uses (user and system, every
+// thread): on a shared machine a steadier figure than wall time, which
+// also counts the time other jobs hold the cores.
+type cpuClock struct{ start time.Duration }
+
+func startCPU() cpuClock { return cpuClock{cpuNow()} }
+
+func (c cpuClock) report(b *testing.B) {
+	b.ReportMetric(float64((cpuNow()-c.start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
+func cpuNow() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func BenchmarkEngine(b *testing.B) {
 	off := benchOffsets()
 	for _, n := range benchSizes {
@@ -56,10 +77,12 @@ func BenchmarkEngine(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := startCPU()
 			for range b.N {
 				h.e.Step()
 			}
 			b.StopTimer()
+			cpu.report(b)
 			reportRate(b)
 			if h.e.Len() != n {
 				b.Fatalf("queue holds %d events, want %d", h.e.Len(), n)
@@ -103,12 +126,14 @@ func BenchmarkBareHeap(b *testing.B) {
 			i := n
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := startCPU()
 			for range b.N {
 				(*h)[0] += int64(off[i&offMask])
 				heap.Fix(h, 0)
 				i++
 			}
 			b.StopTimer()
+			cpu.report(b)
 			reportRate(b)
 		})
 	}
@@ -124,12 +149,14 @@ func BenchmarkBareHeapPopPush(b *testing.B) {
 			i := n
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := startCPU()
 			for range b.N {
 				now := heap.Pop(h).(int64)
 				heap.Push(h, now+int64(off[i&offMask]))
 				i++
 			}
 			b.StopTimer()
+			cpu.report(b)
 			reportRate(b)
 		})
 	}
@@ -172,10 +199,12 @@ func BenchmarkTimerReset(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := startCPU()
 			for range b.N {
 				c.e.Step()
 			}
 			b.StopTimer()
+			cpu.report(b)
 			reportRate(b)
 			if c.e.Len() != n {
 				b.Fatalf("queue holds %d events, want %d", c.e.Len(), n)

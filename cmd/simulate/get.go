@@ -80,7 +80,8 @@ func (e *env) recordForViews(cmd *cobra.Command, f *lookFlags, level *slog.Level
 		o.Until = &d
 	}
 	f.views.recordObjects = true
-	out, err := e.simulate(s, o, &f.runFlags, nil, nil)
+	// The views read any kind (explain reads probes): keep the whole log.
+	out, err := e.simulate(s, o, &f.runFlags, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}

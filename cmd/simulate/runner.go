@@ -277,6 +277,10 @@ func (e *env) runCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) erro
 	if f.output == "jsonl" {
 		sink, keep = bw, record.KeepNone
 	}
+	if f.views.watch {
+		// --watch reads the log as it grows, up to its latest record.
+		keep = nil
+	}
 	out, err := e.simulate(s, o, f, sink, keep, bw.Flush)
 	if err != nil {
 		return err

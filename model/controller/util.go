@@ -217,7 +217,9 @@ func isPodActive(p *corev1.Pod) bool {
 
 // controllerUID returns the UID of an object's controller reference, or "".
 func controllerUID(o metav1.Object) types.UID {
-	if r := metav1.GetControllerOf(o); r != nil {
+	// NoCopy: GetControllerOf copies the reference to the heap, once per
+	// pod per sync.
+	if r := metav1.GetControllerOfNoCopy(o); r != nil {
 		return r.UID
 	}
 	return ""
