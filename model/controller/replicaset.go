@@ -7,7 +7,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/probesim/probesim/model/events"
@@ -162,11 +161,11 @@ func (c *Controller) syncReplicaSet(key string) {
 // rsStatus is replica_set_utils.go calculateStatus over the active pods.
 func (c *Controller) rsStatus(rs *appsv1.ReplicaSet, active []*corev1.Pod) appsv1.ReplicaSetStatus {
 	st := *rs.Status.DeepCopy()
-	tmpl := labels.SelectorFromSet(rs.Spec.Template.Labels)
+	tmpl := rs.Spec.Template.Labels
 	var full, ready, avail int32
 	now := c.now()
 	for _, p := range active {
-		if tmpl.Matches(labels.Set(p.Labels)) {
+		if hasLabels(p.Labels, tmpl) {
 			full++
 		}
 		if IsPodReady(p) {
@@ -195,6 +194,19 @@ type podOwner struct {
 
 func rsOwner(key string) podOwner {
 	return podOwner{kind: "ReplicaSet", apiVersion: "apps/v1", source: ReplicaSetSource, expKey: key}
+}
+
+// hasLabels reports whether have has every key of want with its value:
+// labels.SelectorFromSet(want).Matches(labels.Set(have)), an empty want
+// matching everything, without building a selector of requirements and
+// looking each up through it for every pod of every sync.
+func hasLabels(have, want map[string]string) bool {
+	for k, v := range want {
+		if got, ok := have[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
 }
 
 // manageReplicas is replica_set.go manageReplicas: create the missing pods
