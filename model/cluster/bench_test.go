@@ -58,11 +58,10 @@ func benchNodes(pods int) []Node {
 	return nodes
 }
 
-// benchKeep is what the text report keeps of a log (report.TextKinds; the
-// model may not import report): every kind but the per-probe and
-// per-second ones.
-var benchKeep = record.KeepKinds(record.KindRun, record.KindObject, record.KindContainer, record.KindPodStatus,
-	record.KindEvent, record.KindRollout, record.KindEndpoints, record.KindEnd)
+// benchKeep is what `simulate run` keeps of a log for the text report
+// (report.TextNeeds, which the model may not import): every kind but the
+// per-probe and per-second ones.
+func benchKeep(kind string) bool { return kind != record.KindProbe && kind != record.KindRequests }
 
 // runWorkload runs the workload of pods for d as `simulate run` does: the
 // log streamed and hashed, only the text report's kinds kept. It returns
