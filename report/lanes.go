@@ -615,8 +615,8 @@ func (p *podData) finishedAt(t sim.Time) bool {
 
 // waitReason finds why container c waited in [from, to): the kubelet's
 // BackOff events for it, a waiting Container record, or the waiting reason
-// the pod's STATUS shows while c was the first waiting container (kubectl
-// prints the first one's). The first reason other than fallback's kind
+// the pod's STATUS shows while c was the container kubectl reports on
+// (firstWaiting). The first reason other than fallback's kind
 // wins; fallback is used when the records give none.
 func (p *podData) waitReason(c *ctrData, from, to sim.Time, fallback string) string {
 	in := func(t record.Seconds) bool { return msTime(t) >= from && msTime(t) < to }
@@ -658,11 +658,15 @@ func (p *podData) waitReason(c *ctrData, from, to sim.Time, fallback string) str
 	return found
 }
 
-// firstWaiting returns the first container, in the order the pod's
-// containers first appear in the records (the spec's order, in which the
-// kubelet starts them), that is not running at t.
+// firstWaiting returns the container whose waiting reason kubectl's
+// STATUS column shows at t: printPod (pkg/printers/internalversion/
+// printers.go) walks the container statuses backwards, so the first one
+// not running wins, and the kubelet sorts container statuses by name
+// (SortedContainerStatuses in pkg/kubelet/kubelet_pods.go).
 func (p *podData) firstWaiting(t sim.Time) string {
-	for _, name := range p.order {
+	names := append([]string(nil), p.order...)
+	sort.Strings(names)
+	for _, name := range names {
 		c := p.ctrs[name]
 		running := false
 		for _, r := range c.records {

@@ -38,6 +38,9 @@ type env struct {
 	stdout, stderr io.Writer
 	// stderrTTY enables progress reports on stderr.
 	stderrTTY bool
+	// stdoutWidth, if not nil, returns the width of the terminal stdout
+	// is (0 if unknown); nil when stdout is not a terminal.
+	stdoutWidth func() int
 	// wall is the wall clock, for pacing and progress only.
 	wall sim.Clock
 	// readFile reads a scenario file.
@@ -132,6 +135,7 @@ type runFlags struct {
 	requests  bool
 	views     viewFlags // --at, --watch, --record-objects: views.go
 	limits    limitFlags
+	width     int // --width of --output timeline: output.go
 }
 
 func (f *runFlags) addCommon(cmd *cobra.Command) {
@@ -150,7 +154,8 @@ func (f *runFlags) addRun(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&f.files, "filename", "f", nil, "scenario file to run (- for standard input)")
 	fl.StringArrayVar(&f.names, "scenario", nil, "built-in scenario to run (see simulate scenarios)")
-	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or jsonl")
+	fl.StringVarP(&f.output, "output", "o", "text", "output format: "+strings.Join(outputFormats, ", ")+" (see docs/output.md)")
+	fl.IntVar(&f.width, "width", 0, "columns of --output timeline (default: the terminal's width, else 80)")
 	fl.StringVar(&f.out, "out", "", "write the output to this file (written whole, or not at all)")
 	fl.StringVar(&f.pace, "pace", "", "play the run back in wall-clock time, N times faster: 1x, 60x")
 	fl.BoolVar(&f.stats, "stats", false, "print the kernel's event counters to stderr")
@@ -188,6 +193,11 @@ func (e *env) commands(level *slog.LevelVar) *cobra.Command {
   # The same run as a JSONL event log
   simulate --scenario liveness-404-crashloop -o jsonl --out run.jsonl
 
+  # Lanes over time: in the terminal, as an HTML page, as a Perfetto trace
+  simulate --scenario liveness-404-crashloop -o timeline
+  simulate --scenario liveness-404-crashloop -o html --out run.html
+  simulate --scenario liveness-404-crashloop -o trace --out run.trace.json
+
   # Run your own scenario with a faster probe, under 1.11's behaviour
   simulate run -f my-app.yaml --release 1.11 \
     --set 'deployment/web:containers[web].livenessProbe.periodSeconds=5'
@@ -216,11 +226,16 @@ func (e *env) commands(level *slog.LevelVar) *cobra.Command {
 		Long: `Run one scenario and print what happened: the key moments, a kubectl get
 pods snapshot at the end, and the events as kubectl describe lists them
 (--output text), or every record of the run (--output jsonl, see
-docs/output.md). The seed and the log's hash are printed with every result.`,
+docs/output.md). --output timeline draws lanes per pod and container over
+time; html writes a self-contained page with the lanes, the key moments
+and the events; trace writes Chrome trace-event JSON for Perfetto. The seed
+and the log's hash are printed with every result.`,
 		Example: `  simulate run --scenario readiness-stall
   simulate run -f scenario.yaml --seed 7 --until 5m -o jsonl
   simulate run -f scenario.yaml --set duration=30m --set cluster.release=1.11
-  simulate run --scenario readiness-stall --pace 60x   # one simulated minute per second`,
+  simulate run --scenario readiness-stall --pace 60x   # one simulated minute per second
+  simulate run --scenario readiness-stall -o timeline --width 120
+  simulate run --scenario readiness-stall -o html --out stall.html`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return e.runCmd(cmd, &runF, level) },
 	}

@@ -16,6 +16,9 @@ func main() {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	env := newEnv(os.Stdin, os.Stdout, os.Stderr)
 	env.stderrTTY = isTerminal(os.Stderr)
+	if isTerminal(os.Stdout) {
+		env.stdoutWidth = func() int { return terminalWidth(os.Stdout) }
+	}
 	go func() {
 		for s := range sigs {
 			name := "INT"

@@ -180,7 +180,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"run"}, "nothing to run"},
 		{[]string{"run", "--scenario", "a", "--scenario", "b"}, "run takes one scenario"},
-		{[]string{"run", "--scenario", "readiness-stall", "-o", "yaml"}, `--output "yaml": expected text or jsonl`},
+		{[]string{"run", "--scenario", "readiness-stall", "-o", "yaml"}, `--output "yaml": expected text, jsonl, timeline, html, trace`},
 		{[]string{"run", "--scenario", "readiness-stall", "--until", "soon"}, `--until "soon"`},
 		{[]string{"run", "--scenario", "readiness-stall", "--release", "0.9"}, `--release: unknown release "0.9"`},
 		{[]string{"run", "--bogus"}, "unknown flag: --bogus"},

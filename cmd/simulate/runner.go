@@ -226,8 +226,11 @@ func (e *env) runCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) erro
 	case len(srcs) > 1:
 		return usageErr("run takes one scenario, got %d (simulate check runs several)", len(srcs))
 	}
-	if f.output != "text" && f.output != "jsonl" {
-		return usageErr("--output %q: expected text or jsonl", f.output)
+	if err := checkOutput(f.output); err != nil {
+		return err
+	}
+	if f.width != 0 && f.width < report.MinWidth {
+		return fmtWidthErr(f.width)
 	}
 	o, err := f.options(cmd)
 	if err != nil {
@@ -287,6 +290,11 @@ func (e *env) runCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) erro
 	}
 	if f.output == "text" && !f.views.watch {
 		if err := report.Text(bw, out.log.Records(), at...); err != nil {
+			return fmt.Errorf("writing the report: %w", err)
+		}
+	}
+	if f.output != "text" && f.output != "jsonl" {
+		if err := e.render(bw, f.output, out.log.Records(), f.width, f.out != ""); err != nil {
 			return fmt.Errorf("writing the report: %w", err)
 		}
 	}

@@ -70,8 +70,12 @@ func (e *env) prepareViews(f *runFlags, until time.Duration) ([]sim.Time, error)
 	if !v.watch {
 		return at, nil
 	}
-	if f.output == "jsonl" && f.out == "" {
-		return nil, usageErr("--watch writes to standard output: with --output jsonl, give --out FILE for the log")
+	if f.output != "text" && f.out == "" {
+		what := "output" // a timeline, a page or a trace would mix with the screen
+		if f.output == "jsonl" {
+			what = "log"
+		}
+		return nil, usageErr("--watch writes to standard output: with --output %s, give --out FILE for the %s", f.output, what)
 	}
 	v.recordObjects = true
 	tty := false

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/probesim/probesim/report"
+)
+
+// TestGoldenViews keeps the timeline, HTML and trace of two built-ins: a
+// rollout stalled on readiness and a liveness-driven crash loop.
+func TestGoldenViews(t *testing.T) {
+	for _, name := range []string{"readiness-stall", "liveness-404-crashloop"} {
+		for _, f := range []struct{ format, ext string }{{"timeline", "timeline"}, {"html", "html"}, {"trace", "trace.json"}} {
+			t.Run(name+"/"+f.format, func(t *testing.T) {
+				code, out, stderr := call(t, "--scenario", name, "-o", f.format)
+				skipUnsupported(t, code, stderr)
+				if code != exitOK {
+					t.Fatalf("exit %d: %s", code, stderr)
+				}
+				golden(t, name+"."+f.ext+".golden", out)
+			})
+		}
+	}
+}
+
+func TestTraceIsJSON(t *testing.T) {
+	code, out, stderr := call(t, "--scenario", "liveness-404-crashloop", "-o", "trace")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var v struct {
+		TraceEvents []map[string]any `json:"traceEvents"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || len(v.TraceEvents) == 0 {
+		t.Fatalf("not a trace: %v", err)
+	}
+}
+
+// TestTimelineWidth checks where the timeline's width comes from: --width,
+// else the terminal stdout is (its size, else $COLUMNS), else 80 columns,
+// whatever $COLUMNS says, when stdout is a pipe or a file.
+func TestTimelineWidth(t *testing.T) {
+	widest := func(out string) int {
+		n := 0
+		for _, l := range strings.Split(out, "\n") {
+			n = max(n, len(l))
+		}
+		return n
+	}
+	run := func(term func() int, args ...string) string {
+		var out, errb bytes.Buffer
+		e := newEnv(strings.NewReader(""), &out, &errb)
+		e.stdoutWidth = term
+		if code := e.run(append([]string{"--scenario", "liveness-404-crashloop", "-o", "timeline"}, args...)); code != exitOK {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		return out.String()
+	}
+	t.Setenv("COLUMNS", "150")
+	if w := widest(run(nil)); w > report.DefaultWidth {
+		t.Errorf("not a terminal: %d wide, want at most %d", w, report.DefaultWidth)
+	}
+	if w := widest(run(func() int { return 120 })); w > 120 || w <= report.DefaultWidth {
+		t.Errorf("a 120-column terminal: %d wide", w)
+	}
+	if w := widest(run(func() int { return 0 })); w > 150 || w <= 120 {
+		t.Errorf("a terminal of unknown size, COLUMNS=150: %d wide", w)
+	}
+	if w := widest(run(func() int { return 120 }, "--width", "60")); w > 60 {
+		t.Errorf("--width 60: %d wide", w)
+	}
+	code, _, stderr := call(t, "--scenario", "readiness-stall", "-o", "timeline", "--width", "10")
+	if code != exitUsage || !strings.Contains(stderr, "--width 10: expected at least 40 columns") {
+		t.Errorf("--width 10: exit %d, %s", code, stderr)
+	}
+}
