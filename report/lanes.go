@@ -1,6 +1,8 @@
 package report
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -502,12 +504,11 @@ func (p *podData) buildContainer(c *ctrData, end sim.Time) ContainerLane {
 	}
 	// In time order; at one instant, in causal order: a probe fails, the
 	// kubelet kills, the process exits, a new one starts.
-	sort.SliceStable(cl.Marks, func(i, j int) bool {
-		a, b := cl.Marks[i], cl.Marks[j]
-		if a.T != b.T {
-			return a.T < b.T
+	slices.SortStableFunc(cl.Marks, func(a, b Mark) int {
+		if c := cmp.Compare(a.T, b.T); c != 0 {
+			return c
 		}
-		return markOrder(a.Kind) < markOrder(b.Kind)
+		return cmp.Compare(markOrder(a.Kind), markOrder(b.Kind))
 	})
 
 	// The spans: waits between the process's lives, the lives themselves.
@@ -599,10 +600,7 @@ func (p *podData) finishedAt(t sim.Time) bool {
 	if p.lane.Deleted <= t {
 		return true
 	}
-	for _, st := range p.statuses {
-		if msTime(st.T) < t {
-			continue
-		}
+	for _, st := range during(p.statuses, t, sim.Never) {
 		if st.Status == "Terminating" || st.Phase == "Succeeded" || st.Phase == "Failed" {
 			return true
 		}
@@ -614,22 +612,18 @@ func (p *podData) finishedAt(t sim.Time) bool {
 }
 
 // waitReason finds why container c waited in [from, to): the kubelet's
-// BackOff events for it, a waiting Container record, or the waiting reason
-// the pod's STATUS shows while c was the container kubectl reports on
-// (firstWaiting). The first reason other than fallback's kind
-// wins; fallback is used when the records give none.
+// BackOff or Failed events for it, else a waiting Container record, else
+// the waiting reason the pod's STATUS showed while c was the container
+// kubectl reports on (firstWaiting). fallback is used when the records
+// give no reason (or only ContainerCreating).
 func (p *podData) waitReason(c *ctrData, from, to sim.Time, fallback string) string {
-	in := func(t record.Seconds) bool { return msTime(t) >= from && msTime(t) < to }
 	var found string
 	better := func(r string) {
 		if found == "" && r != "" && r != ReasonCreating && r != "PodInitializing" {
 			found = r
 		}
 	}
-	for _, e := range c.events {
-		if !in(e.T) {
-			continue
-		}
+	for _, e := range during(c.events, from, to) {
 		switch {
 		case (e.Reason == "BackOff" || e.Reason == "Backoff") && strings.HasPrefix(e.Message, "Back-off restarting failed"):
 			better(ReasonBackOff)
@@ -639,16 +633,13 @@ func (p *podData) waitReason(c *ctrData, from, to sim.Time, fallback string) str
 			better(strings.TrimPrefix(e.Message, "Error: "))
 		}
 	}
-	for _, r := range c.records {
-		if r.State == "waiting" && in(r.T) {
+	for _, r := range during(c.records, from, to) {
+		if r.State == "waiting" {
 			better(r.Reason)
 		}
 	}
-	for _, st := range p.statuses {
-		if !in(st.T) || !isWaitingReason(st.Status) {
-			continue
-		}
-		if p.firstWaiting(msTime(st.T)) == c.name {
+	for _, st := range during(p.statuses, from, to) {
+		if isWaitingReason(st.Status) && p.firstWaiting(msTime(st.T)) == c.name {
 			better(st.Status)
 		}
 	}
@@ -656,6 +647,14 @@ func (p *podData) waitReason(c *ctrData, from, to sim.Time, fallback string) str
 		return fallback
 	}
 	return found
+}
+
+// during returns the records of rs, which are in time order, made in
+// [from, to).
+func during[R record.Record](rs []R, from, to sim.Time) []R {
+	i := sort.Search(len(rs), func(i int) bool { return msTime(rs[i].Base().T) >= from })
+	j := sort.Search(len(rs), func(j int) bool { return msTime(rs[j].Base().T) >= to })
+	return rs[i:max(i, j)]
 }
 
 // firstWaiting returns the container whose waiting reason kubectl's
@@ -723,10 +722,9 @@ func (p *podData) attributeReady(end sim.Time) {
 			in := cl.Instances[indexOfInstance(cl.Instances, s.Instance)]
 			ready := false
 			cur := s.Start
-			for _, ch := range changes[i] {
-				if ch.t < in.Start {
-					continue
-				}
+			chs := changes[i]
+			k := sort.Search(len(chs), func(k int) bool { return chs[k].t >= in.Start })
+			for _, ch := range chs[k:] {
 				if ch.t >= s.End {
 					break
 				}

@@ -121,19 +121,10 @@ func writeTimeline(w *bufio.Writer, l *Lanes, width int) {
 
 	title := fmt.Sprintf("Timeline of %s (release %s, seed %d):", l.Run.Scenario, l.Run.Release, l.Run.Seed)
 	scaleText := fmt.Sprintf("%s, %s per column", sim.FormatShort(sim.Duration(l.End)), sim.FormatShort(sc.step))
-	line := ""
-	for _, word := range strings.Fields(title + " " + scaleText) {
-		switch {
-		case line == "":
-			line = word
-		case len(line)+1+len(word) > width:
-			fmt.Fprintf(w, "%s\n", line)
-			line = "  " + word
-		default:
-			line += " " + word
-		}
+	for _, line := range wrapWords("", title+" "+scaleText, width) {
+		fmt.Fprintf(w, "%s\n", line)
 	}
-	fmt.Fprintf(w, "%s\n\n", line)
+	fmt.Fprintf(w, "\n")
 	axisLabels, axisTicks := timeAxis(sc, room)
 	pad := strings.Repeat(" ", labelW+1)
 	fmt.Fprintf(w, "%s%s\n%s%s\n", pad, strings.TrimRight(axisLabels, " "), pad, axisTicks)
@@ -162,7 +153,8 @@ func writeTimeline(w *bufio.Writer, l *Lanes, width int) {
 			if z.Initial {
 				continue
 			}
-			outages = append(outages, fmt.Sprintf("  svc/%s  %s to %s (%s)", s.Name, Clock(z.Start), Clock(z.End), sim.FormatShort(z.End.Sub(z.Start).Round(time.Millisecond))))
+			text := fmt.Sprintf("svc/%s %s to %s (%s)", s.Name, Clock(z.Start), Clock(z.End), sim.FormatShort(z.End.Sub(z.Start).Round(time.Millisecond)))
+			outages = append(outages, wrapWords("  ", text, width)...)
 		}
 	}
 	if len(outages) > 0 {
@@ -418,6 +410,26 @@ func serviceCells(s *ServiceLane, sc scale) []byte {
 		}
 	}
 	return cells
+}
+
+// wrapWords breaks text between words into lines of at most width
+// characters, the first indented by indent, the rest by two more. A word
+// longer than a line is left whole.
+func wrapWords(indent, text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = indent + word
+		case len(line)+1+len(word) > width:
+			lines = append(lines, line)
+			line = indent + "  " + word
+		default:
+			line += " " + word
+		}
+	}
+	return append(lines, line)
 }
 
 // legendItems explains every glyph, in reading order.

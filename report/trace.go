@@ -2,10 +2,11 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/probesim/probesim/model/record"
@@ -37,8 +38,8 @@ type TraceEvent struct {
 // traffic. Events are in time order, one per line.
 func Trace(w io.Writer, records []record.Record) error {
 	bw := bufio.NewWriter(w)
-	evs := TraceEvents(records)
 	l := BuildLanes(records)
+	evs := traceEvents(l, records)
 	fmt.Fprintf(bw, "{\"displayTimeUnit\":\"ms\",\"otherData\":")
 	meta, err := json.Marshal(map[string]any{"scenario": l.Run.Scenario, "release": l.Run.Release, "seed": l.Run.Seed, "hash": l.Hash, "version": l.Run.Version})
 	if err != nil {
@@ -72,7 +73,10 @@ func usDur(d sim.Duration) *float64 {
 // TraceEvents returns the events Trace writes, metadata first, then by
 // time; at equal times an enclosing slice comes before what it encloses.
 func TraceEvents(records []record.Record) []TraceEvent {
-	l := BuildLanes(records)
+	return traceEvents(BuildLanes(records), records)
+}
+
+func traceEvents(l *Lanes, records []record.Record) []TraceEvent {
 	var meta, evs []TraceEvent
 	// Processes: a node each, in name order; then pods never bound; then
 	// the cluster's own objects.
@@ -216,12 +220,11 @@ func TraceEvents(records []record.Record) []TraceEvent {
 			evs = append(evs, TraceEvent{Name: name, Cat: "endpoints", Ph: "X", Ts: us(z.Start), Dur: usDur(z.End.Sub(z.Start)), Pid: clusterPid, Tid: st})
 		}
 	}
-	sort.SliceStable(evs, func(i, j int) bool {
-		a, b := evs[i], evs[j]
-		if a.Ts != b.Ts {
-			return a.Ts < b.Ts
+	slices.SortStableFunc(evs, func(a, b TraceEvent) int {
+		if c := cmp.Compare(a.Ts, b.Ts); c != 0 {
+			return c
 		}
-		return durOf(a) > durOf(b)
+		return cmp.Compare(durOf(b), durOf(a))
 	})
 	return append(meta, evs...)
 }

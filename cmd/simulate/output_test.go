@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/probesim/probesim/report"
 )
@@ -75,5 +78,27 @@ func TestTimelineWidth(t *testing.T) {
 	code, _, stderr := call(t, "--scenario", "readiness-stall", "-o", "timeline", "--width", "10")
 	if code != exitUsage || !strings.Contains(stderr, "--width 10: expected at least 40 columns") {
 		t.Errorf("--width 10: exit %d, %s", code, stderr)
+	}
+}
+
+// TestOutputDocTimeline keeps the timeline excerpt of docs/output.md what
+// the tool prints.
+func TestOutputDocTimeline(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/output.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(doc), "\n## Timeline\n")
+	_, block, ok2 := strings.Cut(section, "```\n")
+	block, _, ok3 := strings.Cut(block, "```\n")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("docs/output.md has no timeline example under ## Timeline")
+	}
+	code, out, stderr := call(t, "--scenario", "liveness-404-crashloop", "-o", "timeline")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if diff := cmp.Diff(out, block); diff != "" {
+		t.Errorf("docs/output.md's timeline differs from simulate --scenario liveness-404-crashloop -o timeline (-tool +doc):\n%s", diff)
 	}
 }
