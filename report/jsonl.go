@@ -1,6 +1,8 @@
-// Package report renders a run from its records: the JSONL log itself, and a
+// Package report renders a run from its records: the JSONL log itself, a
 // text story for people (key moments, a `kubectl get pods` snapshot, events
-// as `kubectl describe` shows them).
+// as `kubectl describe` shows them), and lanes over time (BuildLanes) drawn
+// as an ASCII timeline, a self-contained HTML page with an SVG drawing, or
+// a Chrome trace for Perfetto.
 //
 // Renderers are pure functions of a finished run's []record.Record: they
 // never look at the live model, the clock or the environment, so a log
