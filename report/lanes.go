@@ -549,16 +549,21 @@ func (p *podData) buildContainer(c *ctrData, end sim.Time) ContainerLane {
 		}
 	}
 	if cur < stop {
-		// After the last exit: a restart still to come, unless the pod is
-		// going away or has finished.
-		if p.finishedAt(cur) {
+		// After the last exit: waiting if the records say why (a
+		// back-off), or if the container never started; otherwise
+		// exited, as a container of a pod that is going away, has
+		// finished, or does not restart it (restartPolicy Never) is.
+		reason := ""
+		if len(cl.Instances) == 0 {
+			reason = ReasonCreating
+		}
+		if !p.finishedAt(cur) {
+			reason = p.waitReason(c, cur, stop, reason)
+		}
+		if reason == "" {
 			add(Span{Start: cur, End: stop, State: StateExited, Instance: lastN(cl.Instances)})
 		} else {
-			reason := ReasonRestarting
-			if len(cl.Instances) == 0 {
-				reason = ReasonCreating
-			}
-			add(Span{Start: cur, End: stop, State: StateWaiting, Reason: p.waitReason(c, cur, stop, reason)})
+			add(Span{Start: cur, End: stop, State: StateWaiting, Reason: reason})
 		}
 	}
 	cl.Spans = spans

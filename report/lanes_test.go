@@ -284,3 +284,29 @@ func TestPickScale(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildLanesExitWithoutRestart checks a container that ends and is not
+// started again while its pod runs on (a sidecar's job done, restartPolicy
+// Never): with no back-off in the records it has exited, not waiting.
+func TestBuildLanesExitWithoutRestart(t *testing.T) {
+	recs := []record.Record{
+		&record.Run{Header: h(0, "Run", ""), Scenario: "never"},
+		&record.Object{Header: h(0, "Object", "Pod/p"), Action: "created"},
+		podStatus(0.01, "Pending", "0/2", "ContainerCreating", 0, false),
+		ctr(0.1, "app", 1, "running"),
+		ctr(0.1, "job", 1, "running"),
+		podStatus(1, "Running", "2/2", "Running", 0, true),
+		exited(5, "job", 1, 0, "Completed"),
+		podStatus(5.5, "Running", "1/2", "Running", 0, false),
+		&record.End{Header: h(10, "End", "")},
+	}
+	l := BuildLanes(recs)
+	job := l.Pods[0].Containers[1]
+	if last := job.Spans[len(job.Spans)-1]; last.State != StateExited || last.Start != st(5) || last.End != st(10) {
+		t.Errorf("job's last span %+v, want exited from 5s", last)
+	}
+	app := l.Pods[0].Containers[0]
+	if last := app.Spans[len(app.Spans)-1]; last.State != StateReady || last.Start != st(1) {
+		t.Errorf("app's last span %+v, want ready from 1s (the one running of 1/2)", last)
+	}
+}
