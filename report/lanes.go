@@ -531,7 +531,9 @@ func (p *podData) buildContainer(c *ctrData, end sim.Time) ContainerLane {
 		if i > 0 {
 			reason = ReasonRestarting
 		}
-		add(Span{Start: cur, End: in.Start, State: StateWaiting, Reason: p.waitReason(c, cur, in.Start, reason)})
+		for _, w := range p.waitSpans(c, cur, in.Start, reason) {
+			add(w)
+		}
 		// A Killing event during the instance's life starts its
 		// terminating part; 1.11 wrote it after the stop (none then).
 		kill := in.End
@@ -553,17 +555,22 @@ func (p *podData) buildContainer(c *ctrData, end sim.Time) ContainerLane {
 		// back-off), or if the container never started; otherwise
 		// exited, as a container of a pod that is going away, has
 		// finished, or does not restart it (restartPolicy Never) is.
-		reason := ""
+		fallback := ""
 		if len(cl.Instances) == 0 {
-			reason = ReasonCreating
+			fallback = ReasonCreating
 		}
+		var waits []Span
 		if !p.finishedAt(cur) {
-			reason = p.waitReason(c, cur, stop, reason)
+			waits = p.waitSpans(c, cur, stop, fallback)
+		} else if fallback != "" {
+			waits = []Span{{Start: cur, End: stop, State: StateWaiting, Reason: fallback}}
 		}
-		if reason == "" {
+		if len(waits) == 0 || waits[0].Reason == "" {
 			add(Span{Start: cur, End: stop, State: StateExited, Instance: lastN(cl.Instances)})
 		} else {
-			add(Span{Start: cur, End: stop, State: StateWaiting, Reason: reason})
+			for _, w := range waits {
+				add(w)
+			}
 		}
 	}
 	cl.Spans = spans
@@ -616,42 +623,66 @@ func (p *podData) finishedAt(t sim.Time) bool {
 	return false
 }
 
-// waitReason finds why container c waited in [from, to): the kubelet's
-// BackOff or Failed events for it, else a waiting Container record, else
-// the waiting reason the pod's STATUS showed while c was the container
-// kubectl reports on (firstWaiting). fallback is used when the records
-// give no reason (or only ContainerCreating).
-func (p *podData) waitReason(c *ctrData, from, to sim.Time, fallback string) string {
-	var found string
-	better := func(r string) {
-		if found == "" && r != "" && r != ReasonCreating && r != "PodInitializing" {
-			found = r
+// reasonAt is a waiting reason the records give from time t on.
+type reasonAt struct {
+	t      sim.Time
+	reason string
+}
+
+// waitSpans splits container c's wait in [from, to) by its reason over
+// time. The reasons come from the kubelet's events for c (BackOff
+// "Back-off restarting failed container" is CrashLoopBackOff, BackOff
+// "Back-off pulling image" ImagePullBackOff, Failed "Error: ErrImagePull"
+// ErrImagePull), waiting Container records, and the STATUS column while c
+// is the container kubectl reports on (firstWaiting); at one instant the
+// kubelet's event, written as it decides, comes after the status it will
+// change. Until the first reason the wait has fallback's, except that a
+// CrashLoopBackOff wait starts at the exit: the kubelet counts the
+// back-off from the container's finish (doBackOff's IsInBackOffSince in
+// pkg/kubelet/kuberuntime/kuberuntime_manager.go). A wait whose records
+// give no reason, and fallback "", comes back as one span with Reason "".
+func (p *podData) waitSpans(c *ctrData, from, to sim.Time, fallback string) []Span {
+	var ev []reasonAt
+	for _, st := range during(p.statuses, from, to) {
+		if isWaitingReason(st.Status) && p.firstWaiting(msTime(st.T)) == c.name {
+			ev = append(ev, reasonAt{msTime(st.T), st.Status})
 		}
 	}
 	for _, e := range during(c.events, from, to) {
+		r := ""
 		switch {
 		case (e.Reason == "BackOff" || e.Reason == "Backoff") && strings.HasPrefix(e.Message, "Back-off restarting failed"):
-			better(ReasonBackOff)
+			r = ReasonBackOff
 		case e.Reason == "BackOff" && strings.HasPrefix(e.Message, "Back-off pulling image"):
-			better(ReasonPullBack)
+			r = ReasonPullBack
 		case e.Reason == "Failed" && strings.HasPrefix(e.Message, "Error: "):
-			better(strings.TrimPrefix(e.Message, "Error: "))
+			r = strings.TrimPrefix(e.Message, "Error: ")
+		}
+		if r != "" {
+			ev = append(ev, reasonAt{msTime(e.T), r})
 		}
 	}
 	for _, r := range during(c.records, from, to) {
-		if r.State == "waiting" {
-			better(r.Reason)
+		if r.State == "waiting" && r.Reason != "" {
+			ev = append(ev, reasonAt{msTime(r.T), r.Reason})
 		}
 	}
-	for _, st := range during(p.statuses, from, to) {
-		if isWaitingReason(st.Status) && p.firstWaiting(msTime(st.T)) == c.name {
-			better(st.Status)
+	// Statuses first at one instant, then events and records.
+	slices.SortStableFunc(ev, func(a, b reasonAt) int { return cmp.Compare(a.t, b.t) })
+	reason := fallback
+	if len(ev) > 0 && ev[0].reason == ReasonBackOff {
+		reason = ReasonBackOff
+	}
+	var out []Span
+	cur := from
+	for _, e := range ev {
+		if e.reason == reason {
+			continue
 		}
+		out = appendSpan(out, Span{Start: cur, End: e.t, State: StateWaiting, Reason: reason})
+		cur, reason = max(cur, e.t), e.reason
 	}
-	if found == "" {
-		return fallback
-	}
-	return found
+	return appendSpan(out, Span{Start: cur, End: to, State: StateWaiting, Reason: reason})
 }
 
 // during returns the records of rs, which are in time order, made in

@@ -310,3 +310,36 @@ func TestBuildLanesExitWithoutRestart(t *testing.T) {
 		t.Errorf("app's last span %+v, want ready from 1s (the one running of 1/2)", last)
 	}
 }
+
+// TestBuildLanesImagePull checks a wait split by its reasons as the
+// kubelet decides them (its Failed "Error: ..." and BackOff events), the
+// STATUS that follows a sync later adding nothing new.
+func TestBuildLanesImagePull(t *testing.T) {
+	failed := func(t float64, reason string) *record.Event {
+		e := ev(t, ctrPath, "Failed", "Error: "+reason)
+		e.Type = "Warning"
+		return e
+	}
+	recs := []record.Record{
+		&record.Run{Header: h(0, "Run", ""), Scenario: "pull"},
+		&record.Object{Header: h(0, "Object", "Pod/p"), Action: "created"},
+		podStatus(0.01, "Pending", "0/1", "ContainerCreating", 0, false),
+		failed(0.2, "ErrImagePull"),
+		podStatus(15, "Pending", "0/1", "ErrImagePull", 0, false),
+		ev(27, ctrPath, "BackOff", `Back-off pulling image "web:v3"`),
+		failed(27, "ImagePullBackOff"),
+		podStatus(40, "Pending", "0/1", "ImagePullBackOff", 0, false),
+		failed(41, "ErrImagePull"),
+		&record.End{Header: h(60, "End", "")},
+	}
+	got := BuildLanes(recs).Pods[0].Containers[0].Spans
+	want := []Span{
+		{Start: st(0.01), End: st(0.2), State: StateWaiting, Reason: ReasonCreating},
+		{Start: st(0.2), End: st(27), State: StateWaiting, Reason: ReasonPullErr},
+		{Start: st(27), End: st(41), State: StateWaiting, Reason: ReasonPullBack},
+		{Start: st(41), End: st(60), State: StateWaiting, Reason: ReasonPullErr},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
