@@ -181,14 +181,6 @@ type ServiceLane struct {
 	Zero  []Window
 }
 
-// EventMark is a Kubernetes Event of an object that has no lane of its own
-// (a Deployment, a ReplicaSet), for the views that show every event.
-type EventMark struct {
-	T      sim.Time
-	Object string
-	Event  *record.Event
-}
-
 // Lanes is a run as lanes over time: one per pod, with a lane per
 // container, and one per Service. It is derived from the records alone.
 type Lanes struct {
@@ -253,19 +245,22 @@ func BuildLanes(records []record.Record) *Lanes {
 	var podOrder []*podData
 	svcs := map[string]*ServiceLane{}
 	var svcOrder []string
-	var svcRecords = map[string][]*record.Endpoints{}
+	svcRecords := map[string][]*record.Endpoints{}
+	newPod := func(name string, t sim.Time) *podData {
+		p := &podData{lane: &PodLane{Name: name, Created: t, Scheduled: sim.Never, Deleted: sim.Never}, ctrs: map[string]*ctrData{}, firstAPI: sim.Never}
+		pods[name] = p
+		podOrder = append(podOrder, p)
+		return p
+	}
 	getPod := func(obj string, t sim.Time) *podData {
 		name, ok := strings.CutPrefix(obj, "Pod/")
 		if !ok {
 			return nil
 		}
-		p := pods[name]
-		if p == nil {
-			p = &podData{lane: &PodLane{Name: name, Created: t, Scheduled: sim.Never, Deleted: sim.Never}, ctrs: map[string]*ctrData{}, firstAPI: sim.Never}
-			pods[name] = p
-			podOrder = append(podOrder, p)
+		if p := pods[name]; p != nil {
+			return p
 		}
-		return p
+		return newPod(name, t)
 	}
 	for _, r := range records {
 		hd := r.Base()
@@ -287,6 +282,10 @@ func BuildLanes(records []record.Record) *Lanes {
 			p := getPod(hd.Object, t)
 			if p == nil {
 				continue
+			}
+			if r.Action == "created" && p.lane.Deleted != sim.Never {
+				// A new pod of a removed one's name: a lane of its own.
+				p = newPod(p.lane.Name, t)
 			}
 			if r.Action == "created" {
 				p.lane.Owner = r.Owner

@@ -343,3 +343,24 @@ func TestBuildLanesImagePull(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestBuildLanesSameNameAgain checks that a pod created again under the
+// name of a removed one (a bare pod re-created) gets a lane of its own.
+func TestBuildLanesSameNameAgain(t *testing.T) {
+	recs := []record.Record{
+		&record.Run{Header: h(0, "Run", ""), Scenario: "again"},
+		&record.Object{Header: h(0, "Object", "Pod/p"), Action: "created"},
+		ctr(0.1, "web", 1, "running"),
+		&record.Object{Header: h(5, "Object", "Pod/p"), Action: "deleted"},
+		&record.Object{Header: h(6, "Object", "Pod/p"), Action: "created"},
+		ctr(6.1, "web", 1, "running"),
+		&record.End{Header: h(10, "End", "")},
+	}
+	l := BuildLanes(recs)
+	if len(l.Pods) != 2 || l.Pods[0].Deleted != st(5) || l.Pods[1].Created != st(6) || l.Pods[1].Deleted != sim.Never {
+		t.Fatalf("pods: %+v", l.Pods)
+	}
+	if in := l.Pods[1].Containers[0].Instances; len(in) != 1 || in[0].Start != st(6.1) {
+		t.Errorf("second pod's instances: %+v", in)
+	}
+}
