@@ -106,8 +106,8 @@ func (s svgScale) x(t sim.Time) float64 {
 
 // svgRow is one lane of the drawing.
 type svgRow struct {
-	kind, label, tip string
-	y                float64
+	kind, label string
+	y           float64
 }
 
 func writeSVG(w *bufio.Writer, l *Lanes) {
