@@ -193,7 +193,7 @@ func writeSVG(w *bufio.Writer, l *Lanes) {
 
 // axisStep picks a round tick interval giving about eight ticks.
 func axisStep(end sim.Time) sim.Duration {
-	for _, st := range niceSteps {
+	for _, st := range roundTicks {
 		if sim.Duration(end)/st <= 10 {
 			return st
 		}

@@ -273,8 +273,9 @@ func TestPickScale(t *testing.T) {
 		step time.Duration
 		n    int
 	}{
-		{10 * time.Minute, 53, 15 * time.Second, 40},
-		{12 * time.Minute, 47, 30 * time.Second, 24},
+		{10 * time.Minute, 53, 12 * time.Second, 50},
+		{12 * time.Minute, 47, 20 * time.Second, 36},
+		{12 * time.Minute, 48, 15 * time.Second, 48},
 		{90 * time.Second, 60, 2 * time.Second, 45},
 		{0, 60, time.Millisecond, 1},
 	} {
@@ -362,5 +363,24 @@ func TestBuildLanesSameNameAgain(t *testing.T) {
 	}
 	if in := l.Pods[1].Containers[0].Instances; len(in) != 1 || in[0].Start != st(6.1) {
 		t.Errorf("second pod's instances: %+v", in)
+	}
+}
+
+// TestTimeAxis checks that axis labels fall on round times whatever the
+// column width: every tenth column of 12 s is 2m, every fifteenth of 20 s
+// 5m.
+func TestTimeAxis(t *testing.T) {
+	for _, tc := range []struct {
+		step time.Duration
+		want string
+	}{
+		{12 * time.Second, "0         2m        4m"},
+		{20 * time.Second, "0              5m             10m"},
+		{3 * time.Second, "0         30s       1m"},
+	} {
+		labels, _ := timeAxis(scale{step: tc.step, cols: 30}, 40)
+		if got := strings.TrimRight(labels, " "); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("step %v: labels %q, want them to start %q", tc.step, got, tc.want)
+		}
 	}
 }

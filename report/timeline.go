@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,12 +42,25 @@ const (
 	glyphDeleted   = 'D'
 )
 
-// niceSteps are the column durations the timeline picks from, so that the
-// time axis falls on round numbers.
+// niceSteps are the column durations the timeline picks from: round
+// enough that the time axis falls on round numbers, close enough to each
+// other that the lanes use most of the width.
 var niceSteps = []time.Duration{
 	time.Millisecond, 2 * time.Millisecond, 5 * time.Millisecond,
 	10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond,
 	100 * time.Millisecond, 200 * time.Millisecond, 500 * time.Millisecond,
+	time.Second, 2 * time.Second, 3 * time.Second, 4 * time.Second, 5 * time.Second, 6 * time.Second,
+	10 * time.Second, 12 * time.Second, 15 * time.Second, 20 * time.Second, 30 * time.Second,
+	time.Minute, 2 * time.Minute, 3 * time.Minute, 4 * time.Minute, 5 * time.Minute, 6 * time.Minute,
+	10 * time.Minute, 12 * time.Minute, 15 * time.Minute, 20 * time.Minute, 30 * time.Minute,
+	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
+}
+
+// roundTicks are the intervals the axis labels: a subset of niceSteps
+// that reads well ("2m", not "3m20s").
+var roundTicks = []time.Duration{
+	time.Millisecond, 2 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond,
+	50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 500 * time.Millisecond,
 	time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second, 30 * time.Second,
 	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
 	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
@@ -169,13 +183,15 @@ func writeTimeline(w *bufio.Writer, l *Lanes, width int) {
 func timeAxis(sc scale, room int) (string, string) {
 	// Ticks every k columns: the smallest k that leaves room for a label
 	// and lands on a round multiple of the step.
-	every := 1
-	for _, k := range []int{1, 2, 4, 5, 6, 10, 12, 15, 20, 30, 40, 50, 60, 100} {
-		every = k
-		lbl := sim.FormatShort(sc.step * sim.Duration(k))
-		if k >= len(lbl)+2 && k >= 8 {
-			break
+	every := 0
+	for k := 8; k <= 100 && every == 0; k++ {
+		d := sc.step * sim.Duration(k)
+		if k >= len(sim.FormatShort(d))+2 && slices.Contains(roundTicks, d) {
+			every = k
 		}
+	}
+	if every == 0 {
+		every = 10
 	}
 	labels := make([]byte, max(room, sc.cols+1))
 	for i := range labels {
