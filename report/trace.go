@@ -168,13 +168,20 @@ func traceEvents(l *Lanes, records []record.Record) []TraceEvent {
 				}
 				evs = append(evs, TraceEvent{Name: name, Cat: "container", Ph: "X", Ts: us(s.Start), Dur: usDur(s.End.Sub(s.Start)), Pid: pp, Tid: ct})
 			}
+			// A probe worker runs one probe at a time, so a probe's slice
+			// cannot start before the previous one ended; clamping keeps
+			// the track valid should records say otherwise.
+			probeEnd := map[string]sim.Time{}
 			for _, pr := range c.Probes {
 				pt := track(pp, p.Name+"/"+c.Name+" "+pr.Probe+" probe")
 				args := map[string]any{"result": pr.Result, "instance": pr.Instance}
 				if pr.Output != "" {
 					args["output"] = pr.Output
 				}
-				evs = append(evs, TraceEvent{Name: pr.Probe + " " + pr.Result, Cat: "probe", Ph: "X", Ts: us(pr.T.Add(-pr.Duration)), Dur: usDur(pr.Duration), Pid: pp, Tid: pt, Args: args})
+				start := max(pr.T.Add(-pr.Duration), probeEnd[pr.Probe], 0)
+				start = min(start, pr.T)
+				probeEnd[pr.Probe] = pr.T
+				evs = append(evs, TraceEvent{Name: pr.Probe + " " + pr.Result, Cat: "probe", Ph: "X", Ts: us(start), Dur: usDur(pr.T.Sub(start)), Pid: pp, Tid: pt, Args: args})
 			}
 		}
 	}
