@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/sim"
@@ -201,8 +200,6 @@ func axisStep(end sim.Time) sim.Duration {
 	return sim.Duration(end) / 8
 }
 
-func dur(d sim.Duration) string { return sim.FormatShort(d.Round(time.Millisecond)) }
-
 // writeLane draws one pod or container lane: its label, a rectangle per
 // span and a symbol per mark, each with a <title> that the browser (and
 // the page's script) shows on hover.
@@ -225,7 +222,7 @@ func writeLane(w *bufio.Writer, sc svgScale, row svgRow, name, who string, spans
 			what += " (STATUS " + s.Reason + ")"
 		}
 		if s.Instance > 0 {
-			what += ", start #" + itoa(s.Instance)
+			what += ", start #" + strconv.Itoa(s.Instance)
 		}
 		fmt.Fprintf(w, "<rect class=\"s-%s\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%d\"><title>%s\n%s: %s to %s (%s)</title></rect>\n",
 			spanClass(s), px(x0), px(y+1), px(max(x1-x0, 0.5)), svgBarH, esc(who), esc(what), Clock(s.Start), Clock(s.End), esc(dur(s.End.Sub(s.Start))))
@@ -254,7 +251,7 @@ func writeLane(w *bufio.Writer, sc svgScale, row svgRow, name, who string, spans
 			continue // the end of the unscheduled span shows it
 		}
 		if m.Instance > 0 {
-			label += " (start #" + itoa(m.Instance) + ")"
+			label += " (start #" + strconv.Itoa(m.Instance) + ")"
 		}
 		fmt.Fprintf(w, "%s><title>%s\n%s at %s: %s</title></%s>\n", shape, esc(who), esc(label), Clock(m.T), esc(m.Detail), shapeTag(shape))
 	}

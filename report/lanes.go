@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -468,7 +469,7 @@ func (p *podData) buildContainer(c *ctrData, end sim.Time) ContainerLane {
 			byN[r.Instance] = len(cl.Instances)
 			cl.Instances = append(cl.Instances, Instance{N: r.Instance, Start: t, End: stop})
 			if r.Instance > 1 {
-				cl.Marks = append(cl.Marks, Mark{T: t, Kind: MarkRestarted, Instance: r.Instance, Detail: "start #" + itoa(r.Instance)})
+				cl.Marks = append(cl.Marks, Mark{T: t, Kind: MarkRestarted, Instance: r.Instance, Detail: "start #" + strconv.Itoa(r.Instance)})
 			}
 		case "terminated":
 			i, ok := byN[r.Instance]
@@ -886,33 +887,11 @@ func atoi(s string) int {
 	return n
 }
 
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}
-
 // exitDetail describes a process's end: "exit code 137, Error, SIGKILL".
 func exitDetail(r *record.Container) string {
 	var why []string
 	if r.ExitCode != nil {
-		why = append(why, "exit code "+itoa(int(*r.ExitCode)))
+		why = append(why, "exit code "+strconv.Itoa(int(*r.ExitCode)))
 	}
 	if r.Reason != "" {
 		why = append(why, r.Reason)

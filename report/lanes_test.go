@@ -212,7 +212,7 @@ func TestBuildLanesDeletedPod(t *testing.T) {
 func TestTimelineGlyphs(t *testing.T) {
 	l := BuildLanes(crashLoop())
 	sc := scale{step: time.Second, cols: 60}
-	cells := string(containerCells(&l.Pods[0].Containers[0], sc))
+	cells := string(containerLaneCells(&l.Pods[0].Containers[0], sc))
 	for _, tc := range []struct {
 		col  int
 		want byte
@@ -224,7 +224,7 @@ func TestTimelineGlyphs(t *testing.T) {
 			t.Errorf("column %d (%ds) is %q, want %q; lane %q", tc.col, tc.col, cells[tc.col], tc.want, cells)
 		}
 	}
-	svc := string(serviceCells(&l.Services[0], sc))
+	svc := string(serviceLaneCells(&l.Services[0], sc))
 	if svc[0] != '0' || svc[1] != '0' || svc[2] != '1' || svc[41] != '0' || svc[51] != '0' || svc[52] != '0' || svc[53] != '1' {
 		t.Errorf("service lane %q", svc)
 	}

@@ -145,13 +145,13 @@ func writeTimeline(w *bufio.Writer, l *Lanes, width int) {
 
 	var rows []timelineRow
 	for _, p := range l.Pods {
-		rows = append(rows, timelineRow{label: p.Name, cells: podCells(&p, sc)})
+		rows = append(rows, timelineRow{label: p.Name, cells: podLaneCells(&p, sc)})
 		for _, c := range p.Containers {
-			rows = append(rows, timelineRow{label: "  " + c.Name, cells: containerCells(&c, sc)})
+			rows = append(rows, timelineRow{label: "  " + c.Name, cells: containerLaneCells(&c, sc)})
 		}
 	}
 	for _, s := range l.Services {
-		rows = append(rows, timelineRow{label: "svc/" + s.Name, cells: serviceCells(&s, sc)})
+		rows = append(rows, timelineRow{label: "svc/" + s.Name, cells: serviceLaneCells(&s, sc)})
 	}
 	if len(rows) == 0 {
 		fmt.Fprintf(w, "(no pods or services in this run)\n")
@@ -349,7 +349,7 @@ func stateGlyph(s Span) byte {
 	return glyphNone
 }
 
-func podCells(p *PodLane, sc scale) []byte {
+func podLaneCells(p *PodLane, sc scale) []byte {
 	cv := newCover(sc)
 	for _, s := range p.Spans {
 		cv.add(s.Start, s.End, stateGlyph(s))
@@ -363,7 +363,7 @@ func podCells(p *PodLane, sc scale) []byte {
 	return cells
 }
 
-func containerCells(c *ContainerLane, sc scale) []byte {
+func containerLaneCells(c *ContainerLane, sc scale) []byte {
 	cv := newCover(sc)
 	for _, s := range c.Spans {
 		cv.add(s.Start, s.End, stateGlyph(s))
@@ -402,7 +402,7 @@ func markGlyph(m Mark) byte {
 
 // serviceCells shows the fewest ready endpoints in each column, so that
 // any moment without them shows as 0.
-func serviceCells(s *ServiceLane, sc scale) []byte {
+func serviceLaneCells(s *ServiceLane, sc scale) []byte {
 	cells := make([]byte, sc.cols)
 	fewest := make([]int, sc.cols)
 	for i := range cells {

@@ -12,9 +12,9 @@ import (
 	"github.com/probesim/probesim/report"
 )
 
-// TestGoldenViews keeps the timeline, HTML and trace of two built-ins: a
+// TestGoldenLaneViews keeps the timeline, HTML and trace of two built-ins: a
 // rollout stalled on readiness and a liveness-driven crash loop.
-func TestGoldenViews(t *testing.T) {
+func TestGoldenLaneViews(t *testing.T) {
 	for _, name := range []string{"readiness-stall", "liveness-404-crashloop"} {
 		for _, f := range []struct{ format, ext string }{{"timeline", "timeline"}, {"html", "html"}, {"trace", "trace.json"}} {
 			t.Run(name+"/"+f.format, func(t *testing.T) {
