@@ -102,3 +102,18 @@ func TestOutputDocTimeline(t *testing.T) {
 		t.Errorf("docs/output.md's timeline differs from simulate --scenario liveness-404-crashloop -o timeline (-tool +doc):\n%s", diff)
 	}
 }
+
+// TestWatchWithView checks that --watch, which owns standard output, takes
+// a lane view only into --out.
+func TestWatchWithView(t *testing.T) {
+	code, _, stderr := call(t, "--scenario", "readiness-stall", "--watch", "-o", "html")
+	if code != exitUsage || !strings.Contains(stderr, "with --output html, give --out FILE for the output") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	out := t.TempDir() + "/run.html"
+	code, _, stderr = call(t, "--scenario", "readiness-stall", "--watch", "-o", "html", "--out", out)
+	page, _ := os.ReadFile(out)
+	if code != exitOK || !strings.Contains(string(page), `<svg xmlns="http://www.w3.org/2000/svg" class="lanes"`) {
+		t.Errorf("exit %d: %s; page %.200s", code, stderr, page)
+	}
+}
