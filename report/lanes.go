@@ -229,6 +229,12 @@ func containerOfFieldPath(fp string) string {
 	return ""
 }
 
+// LanesNeed reports whether the timeline and the HTML page read records of
+// the given kind: every kind but Requests (they draw no traffic). A run
+// rendered by them need keep only these in memory (record.Log.Keep).
+// Trace reads every kind.
+func LanesNeed(kind string) bool { return kind != record.KindRequests }
+
 // BuildLanes derives the lanes of a run from its records.
 //
 // A pod's lane follows the API: unscheduled until bound, then what each

@@ -39,6 +39,16 @@ func (e *env) render(w io.Writer, format string, records []record.Record, width 
 	return nil
 }
 
+// viewNeeds returns which records a lane view reads, for record.Log.Keep:
+// the trace draws every kind (traffic as counters), the timeline and the
+// page all but Requests.
+func viewNeeds(format string) func(kind string) bool {
+	if format == "trace" {
+		return nil
+	}
+	return report.LanesNeed
+}
+
 // timelineWidth is the width of --output timeline: --width if given, else
 // the terminal's width when standard output is one (its size, or
 // $COLUMNS), else report.DefaultWidth, so that piped output does not

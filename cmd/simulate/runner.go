@@ -280,6 +280,9 @@ func (e *env) runCmd(cmd *cobra.Command, f *runFlags, level *slog.LevelVar) erro
 	if f.output == "jsonl" {
 		sink, keep = bw, record.KeepNone
 	}
+	if f.output != "text" && f.output != "jsonl" {
+		keep = viewNeeds(f.output)
+	}
 	if f.views.watch {
 		// --watch reads the log as it grows, up to its latest record.
 		keep = nil
