@@ -9,6 +9,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/probesim/probesim/internal/ynode"
 	"github.com/probesim/probesim/model/api"
@@ -148,7 +149,15 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 				continue
 			}
 			seen[n] = true
-			cfg.Nodes = append(cfg.Nodes, cluster.Node{Name: n})
+			node := cluster.Node{Name: n, Pods: int64(g.Pods)}
+			// The loader checked the quantities.
+			if g.CPU != "" {
+				node.CPU, _ = resource.ParseQuantity(g.CPU)
+			}
+			if g.Memory != "" {
+				node.Memory, _ = resource.ParseQuantity(g.Memory)
+			}
+			cfg.Nodes = append(cfg.Nodes, node)
 		}
 	}
 

@@ -10,6 +10,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -22,15 +23,20 @@ import (
 	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/model/store"
 	"github.com/probesim/probesim/model/version"
+	"github.com/probesim/probesim/scheduler"
 	"github.com/probesim/probesim/sim"
 )
 
 // Version is probesim's version, recorded in every run.
 var Version = "0.1.0-dev"
 
-// Node describes one node of the cluster.
+// Node describes one node of the cluster. Zero resources take the
+// defaults (DefaultNodeCPU, DefaultNodeMemory, DefaultNodePods).
 type Node struct {
 	Name string
+	// CPU, Memory and Pods are the node's allocatable resources.
+	CPU, Memory resource.Quantity
+	Pods        int64
 }
 
 // Action is something done to the cluster at a simulated time: applying a
@@ -85,7 +91,7 @@ type Cluster struct {
 	events    *events.Recorder
 	kubelets  []*kubelet.Kubelet
 	network   *network.Network
-	bound     int
+	scheduler *scheduler.Scheduler
 	actionErr error
 
 	// controllers are the workload controllers (Deployment, ReplicaSet,
@@ -95,14 +101,7 @@ type Cluster struct {
 	clusterIPs map[string]bool
 }
 
-var (
-	kindAction = sim.NewKind("cluster/action", 30)
-	kindBind   = sim.NewKind("cluster/bind", 45)
-)
-
-// bindLatency stands for the scheduler until package scheduler places pods:
-// the time from a pod's creation to its binding.
-const bindLatency = 10 * sim.Duration(1e6)
+var kindAction = sim.NewKind("cluster/action", 30)
 
 // New builds a cluster from cfg, recording into log. It writes the log's Run
 // record and schedules the initial objects and the actions; nothing runs
@@ -146,7 +145,7 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 		k.Start()
 		c.kubelets = append(c.kubelets, k)
 	}
-	c.store.Pods.Watch(bindLatency, c.bind)
+	c.startScheduler()
 	c.controllers = controller.New(controller.Config{
 		Engine: e, Store: c.store, Log: log, Events: c.events,
 		Options:         controller.OptionsFor(cfg.Profile),
@@ -301,28 +300,6 @@ func owner(pod *corev1.Pod) string {
 		}
 	}
 	return ""
-}
-
-// bind places an unbound pod on a node. It stands in for kube-scheduler
-// until package scheduler exists: pods go to the nodes in turn.
-func (c *Cluster) bind(ev store.EventType, pod, _ *corev1.Pod) {
-	if ev != store.Added || pod.Spec.NodeName != "" {
-		return
-	}
-	cur, ok := c.store.Pods.Get(pod.Namespace, pod.Name)
-	if !ok || cur.UID != pod.UID || cur.Spec.NodeName != "" {
-		return
-	}
-	node := c.cfg.Nodes[c.bound%len(c.cfg.Nodes)].Name
-	c.bound++
-	p := cur.DeepCopy()
-	p.Spec.NodeName = node
-	p.Status.Conditions = append(p.Status.Conditions, corev1.PodCondition{
-		Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: store.WallSeconds(c.engine.Now()),
-	})
-	c.store.Pods.Update(p)
-	c.events.Eventf(events.Source{Component: "default-scheduler"}, "Pod/"+p.Name, events.Normal, "Scheduled",
-		fmt.Sprintf("Successfully assigned %s/%s to %s", p.Namespace, p.Name, node))
 }
 
 // DeletePod deletes a pod as `kubectl delete pod` does (store.DeletePod: a

@@ -1,0 +1,368 @@
+package scheduler
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/probesim/probesim/model/events"
+	"github.com/probesim/probesim/model/kubectl"
+	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/model/store"
+	"github.com/probesim/probesim/model/version"
+	"github.com/probesim/probesim/sim"
+)
+
+// Latencies of the scheduler (a model choice, see docs/fidelity.md): its
+// informers hear of a change 5 ms after it, and the binding API call
+// completes 5 ms after the scheduling cycle chose a node. A pod created
+// on an idle cluster is therefore bound 10 ms after its creation.
+const (
+	WatchLatency = 5 * time.Millisecond
+	BindLatency  = 5 * time.Millisecond
+)
+
+// Name is the default profile's schedulerName and the events' source.
+const Name = "default-scheduler"
+
+var (
+	kindCycle = sim.NewKind("scheduler/cycle", 45)
+	kindBind  = sim.NewKind("scheduler/bind", 45)
+	kindFlush = sim.NewKind("scheduler/flush", 45)
+)
+
+// Config is what the scheduler needs from the cluster.
+type Config struct {
+	Engine  *sim.Engine
+	Store   *store.Store
+	Log     *record.Log
+	Events  *events.Recorder
+	Profile *version.Profile
+}
+
+// Scheduler is kube-scheduler with the default profile.
+type Scheduler struct {
+	cfg Config
+	e   *sim.Engine
+	rng *rand.Rand
+
+	nodes  []*nodeInfo // in the order they were added, as the node tree lists one zone
+	byName map[string]*nodeInfo
+	// assigned are the pods the cache counts on a node, bound or assumed.
+	assigned map[types.UID]*corev1.Pod
+	// nextStart is nextStartNodeIndex: where the next search for feasible
+	// nodes begins, in large clusters.
+	nextStart int
+
+	queued        map[types.UID]*queuedPod
+	active        []*queuedPod
+	backoff       []*queuedPod
+	unschedulable []*queuedPod
+	cyclePending  bool
+	// recorded is the last PodStatus recorded for a pending pod.
+	recorded map[types.UID]bool
+}
+
+// New returns a scheduler; Start begins its loops.
+func New(cfg Config) *Scheduler {
+	return &Scheduler{
+		cfg: cfg, e: cfg.Engine, rng: cfg.Engine.Rand("scheduler"),
+		byName: map[string]*nodeInfo{}, assigned: map[types.UID]*corev1.Pod{},
+		queued: map[types.UID]*queuedPod{}, recorded: map[types.UID]bool{},
+	}
+}
+
+// Start begins the scheduler's watches of pods and nodes and its queue
+// flushes, whose phase is drawn from the "scheduler" stream: the
+// scheduler started at some moment before the run.
+func (s *Scheduler) Start() {
+	s.cfg.Store.Nodes.Watch(WatchLatency, s.nodeEvent)
+	s.cfg.Store.Pods.Watch(WatchLatency, s.podEvent)
+	every := func(period time.Duration, fn func()) {
+		s.e.After(sim.Duration(s.rng.Int64N(int64(period))), kindFlush, func() {
+			fn()
+			s.e.NewTicker(period, kindFlush, fn)
+		})
+	}
+	every(backoffFlushPeriod, s.flushBackoff)
+	every(unschedulableFlushPeriod, s.flushUnschedulable)
+}
+
+// AddNode puts a node that exists before the scheduler starts into its
+// cache, as the informers' initial list does.
+func (s *Scheduler) AddNode(n *corev1.Node) {
+	if ni, ok := s.byName[n.Name]; ok {
+		ni.setNode(n)
+		return
+	}
+	ni := newNodeInfo(n)
+	s.nodes = append(s.nodes, ni)
+	s.byName[n.Name] = ni
+}
+
+func (s *Scheduler) nodeEvent(ev store.EventType, n, old *corev1.Node) {
+	switch ev {
+	case store.Deleted:
+		ni, ok := s.byName[n.Name]
+		if !ok {
+			return
+		}
+		delete(s.byName, n.Name)
+		for i, o := range s.nodes {
+			if o == ni {
+				s.nodes = append(s.nodes[:i], s.nodes[i+1:]...)
+				break
+			}
+		}
+	case store.Added:
+		s.AddNode(n)
+		s.moveAllToActiveOrBackoff()
+	default:
+		s.AddNode(n)
+		// Heartbeats change only conditions' times; a change of what the
+		// filters read may let a pod fit (nodeSchedulingPropertiesChange).
+		if !equality.Semantic.DeepEqual(old.Spec, n.Spec) || !equality.Semantic.DeepEqual(old.Labels, n.Labels) ||
+			!equality.Semantic.DeepEqual(old.Status.Allocatable, n.Status.Allocatable) {
+			s.moveAllToActiveOrBackoff()
+		}
+	}
+}
+
+func (s *Scheduler) podEvent(ev store.EventType, pod, _ *corev1.Pod) {
+	terminal := pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
+	if pod.Spec.NodeName != "" {
+		if q, ok := s.queued[pod.UID]; ok {
+			s.remove(q) // bound by someone else
+		}
+		_, cached := s.assigned[pod.UID]
+		switch {
+		case ev == store.Deleted || terminal:
+			if cached {
+				s.forget(pod.UID)
+				s.moveAllToActiveOrBackoff()
+			}
+		case !cached:
+			s.assume(pod, pod.Spec.NodeName)
+		}
+		return
+	}
+	q, ok := s.queued[pod.UID]
+	switch {
+	case ev == store.Deleted || terminal:
+		if ok {
+			s.remove(q)
+		}
+		delete(s.recorded, pod.UID)
+		if _, cached := s.assigned[pod.UID]; cached {
+			s.forget(pod.UID) // deleted while its binding was in flight
+		}
+	case ok:
+		q.pod = pod
+	case ev == store.Added && responsible(pod):
+		q := &queuedPod{pod: pod}
+		s.queued[pod.UID] = q
+		s.pushActive(q)
+	}
+}
+
+// responsible reports whether the default profile schedules the pod.
+func responsible(pod *corev1.Pod) bool {
+	return pod.Spec.SchedulerName == "" || pod.Spec.SchedulerName == Name
+}
+
+// assume counts pod on node in the cache.
+func (s *Scheduler) assume(pod *corev1.Pod, node string) {
+	s.assigned[pod.UID] = pod
+	if ni, ok := s.byName[node]; ok {
+		ni.addPod(pod)
+	}
+}
+
+func (s *Scheduler) forget(uid types.UID) {
+	pod := s.assigned[uid]
+	delete(s.assigned, uid)
+	if ni, ok := s.byName[pod.Spec.NodeName]; ok {
+		ni.removePod(pod)
+	}
+}
+
+// wake asks for a scheduling cycle if none is pending: scheduleOne runs
+// as soon as the active queue has a pod.
+func (s *Scheduler) wake() {
+	if s.cyclePending || len(s.active) == 0 {
+		return
+	}
+	s.cyclePending = true
+	s.e.At(s.e.Now(), kindCycle, s.cycle)
+}
+
+// cycle is scheduleOne for the pod at the head of the active queue. The
+// scheduling cycle itself takes no simulated time.
+func (s *Scheduler) cycle() {
+	s.cyclePending = false
+	if len(s.active) == 0 {
+		return
+	}
+	q := s.active[0]
+	s.active = s.active[1:]
+	q.attempts++
+	node, fe := s.schedulePod(q.pod)
+	if fe != nil {
+		s.failed(q, fe)
+	} else {
+		s.remove(q)
+		p := q.pod.DeepCopy()
+		p.Spec.NodeName = node
+		s.assume(p, node)
+		s.e.After(BindLatency, kindBind, func() { s.bind(p, node) })
+	}
+	s.wake()
+}
+
+// schedulePod is schedulePod: the feasible nodes, then the best of them.
+func (s *Scheduler) schedulePod(pod *corev1.Pod) (string, *fitError) {
+	n := len(s.nodes)
+	fe := &fitError{numNodes: n}
+	if n == 0 {
+		return "", fe
+	}
+	want := numFeasibleNodesToFind(n)
+	var feasible []*nodeInfo
+	checked := 0
+	for ; checked < n && len(feasible) < want; checked++ {
+		ni := s.nodes[(s.nextStart+checked)%n]
+		if v := filter(s.cfg.Profile, pod, ni); v.fits() {
+			feasible = append(feasible, ni)
+		} else {
+			fe.verdicts = append(fe.verdicts, v)
+		}
+	}
+	s.nextStart = (s.nextStart + checked) % n
+	switch len(feasible) {
+	case 0:
+		return "", fe
+	case 1:
+		// One feasible node is chosen without scoring.
+		return feasible[0].node.Name, nil
+	}
+	return s.selectHost(pod, feasible), nil
+}
+
+// numFeasibleNodesToFind is the adaptive percentageOfNodesToScore: all
+// nodes below 100; else 50% minus 1% per 125 nodes, at least 5%, at least
+// 100 nodes.
+func numFeasibleNodesToFind(n int) int {
+	if n < 100 {
+		return n
+	}
+	pct := max(50-n/125, 5)
+	return max(n*pct/100, 100)
+}
+
+// selectHost picks among the nodes with the top score by reservoir
+// sampling: the i-th node with the top score replaces the choice with
+// probability 1/i (schedule_one.go selectHost).
+func (s *Scheduler) selectHost(pod *corev1.Pod, feasible []*nodeInfo) string {
+	best, count := int64(-1), 0
+	var chosen *nodeInfo
+	for _, ni := range feasible {
+		sc := score(s.cfg.Profile, pod, ni)
+		switch {
+		case sc > best:
+			best, count, chosen = sc, 1, ni
+		case sc == best:
+			count++
+			if s.rng.IntN(count) == 0 {
+				chosen = ni
+			}
+		}
+	}
+	return chosen.node.Name
+}
+
+// bind is the binding cycle's Bind: the API server sets spec.nodeName and
+// the PodScheduled condition, and the scheduler records Scheduled. A pod
+// deleted or bound meanwhile is forgotten.
+func (s *Scheduler) bind(assumed *corev1.Pod, node string) {
+	cur, ok := s.cfg.Store.Pods.Get(assumed.Namespace, assumed.Name)
+	if !ok || cur.UID != assumed.UID || cur.Spec.NodeName != "" || cur.DeletionTimestamp != nil {
+		if _, cached := s.assigned[assumed.UID]; cached && (!ok || cur.UID != assumed.UID || cur.Spec.NodeName != node) {
+			s.forget(assumed.UID)
+		}
+		return
+	}
+	now := s.e.Now()
+	p := cur.DeepCopy()
+	p.Spec.NodeName = node
+	setScheduled(p, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionTrue}, now)
+	s.cfg.Store.Pods.Update(p)
+	delete(s.recorded, p.UID)
+	msg := fmt.Sprintf("Successfully assigned %s/%s to %s", p.Namespace, p.Name, node)
+	if !s.cfg.Profile.PodWorkers() {
+		msg = fmt.Sprintf("Successfully assigned %s to %s", p.Name, node) // 1.1 scheduler.go
+	}
+	s.cfg.Events.Eventf(events.Source{Component: Name}, "Pod/"+p.Name, events.Normal, "Scheduled", msg)
+}
+
+// failed is the FailureHandler for a pod that fits nowhere: the
+// FailedScheduling event, the PodScheduled=False condition with reason
+// Unschedulable, and the pod among the unschedulable.
+func (s *Scheduler) failed(q *queuedPod, fe *fitError) {
+	now := s.e.Now()
+	q.lastAttempt = now
+	q.where = inUnschedulable
+	q.unschedulableSince = now
+	s.unschedulable = append(s.unschedulable, q)
+	msg := fe.message(s.cfg.Profile)
+	s.cfg.Events.Eventf(events.Source{Component: Name}, "Pod/"+q.pod.Name, events.Warning, "FailedScheduling", msg)
+	cur, ok := s.cfg.Store.Pods.Get(q.pod.Namespace, q.pod.Name)
+	if !ok || cur.UID != q.pod.UID {
+		return
+	}
+	p := cur.DeepCopy()
+	if setScheduled(p, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionFalse,
+		Reason: corev1.PodReasonUnschedulable, Message: msg}, now) {
+		s.cfg.Store.Pods.Update(p)
+		q.pod = p
+	}
+	if !s.recorded[p.UID] {
+		s.recorded[p.UID] = true
+		row := kubectl.Pod(p, s.cfg.Profile.Minor)
+		s.cfg.Log.Add(now, record.KindPodStatus, &record.PodStatus{
+			Header: record.Header{Object: "Pod/" + p.Name}, Phase: string(p.Status.Phase),
+			Ready: row.Ready, Status: row.Status, Restarts: row.Restarts,
+			Conditions: map[string]bool{string(corev1.PodScheduled): false},
+		})
+	}
+}
+
+// setScheduled sets the PodScheduled condition as podutil.UpdatePodCondition
+// does: lastTransitionTime changes only with the status. It reports whether
+// anything changed.
+func setScheduled(p *corev1.Pod, c corev1.PodCondition, now sim.Time) bool {
+	c.LastTransitionTime = store.WallSeconds(now)
+	for i := range p.Status.Conditions {
+		o := &p.Status.Conditions[i]
+		if o.Type != c.Type {
+			continue
+		}
+		if o.Status == c.Status {
+			if o.Reason == c.Reason && o.Message == c.Message {
+				return false
+			}
+			c.LastTransitionTime = o.LastTransitionTime
+		}
+		*o = c
+		return true
+	}
+	p.Status.Conditions = append(p.Status.Conditions, c)
+	return true
+}
+
+// Pending returns how many pods wait to be scheduled, for tests and
+// diagnostics.
+func (s *Scheduler) Pending() int { return len(s.queued) }
