@@ -6,7 +6,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/model/store"
 	"github.com/probesim/probesim/scheduler"
 )
@@ -64,10 +63,11 @@ func (c *Cluster) startScheduler() {
 		Engine: c.engine, Store: c.store, Log: c.log, Events: c.events, Profile: c.cfg.Profile,
 	})
 	for _, n := range c.cfg.Nodes {
-		obj := nodeObject(n, c.store.NewUID())
+		// Node UIDs are not drawn from the store's sequence, so that the
+		// pods' UIDs (which events print) do not depend on the node count.
+		obj := nodeObject(n, "node-"+n.Name)
 		c.store.Nodes.Create(obj)
 		s.AddNode(obj)
-		c.log.Add(0, record.KindObject, &record.Object{Header: record.Header{Object: "Node/" + n.Name}, Action: "created"})
 	}
 	s.Start()
 	c.scheduler = s
