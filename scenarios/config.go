@@ -257,6 +257,12 @@ func (s *Scenario) clusterAction(i int, a Action) (cluster.Action, error) {
 			}
 			return nil
 		}
+	case a.FailNode != nil:
+		node := a.FailNode.Node
+		ca.Do = func(c *cluster.Cluster) error { return c.FailNode(node) }
+	case a.RecoverNode != nil:
+		node := a.RecoverNode.Node
+		ca.Do = func(c *cluster.Cluster) error { return c.RecoverNode(node) }
 	case a.RestartKubelet != nil:
 		node, down := a.RestartKubelet.Node, sim.Duration(a.RestartKubelet.Downtime)
 		ca.Do = func(c *cluster.Cluster) error { return c.RestartKubelet(node, down) }

@@ -23,6 +23,10 @@ func (v verdict) fits() bool { return len(v.reasons) == 0 }
 // NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit),
 // and stops at the first that rejects the node, as RunFilterPlugins does.
 func filter(p *version.Profile, pod *corev1.Pod, ni *nodeInfo) verdict {
+	if !p.TaintBasedEvictions() && !nodeReady(ni.node) {
+		// 1.11's CheckNodeCondition predicate, before nodes were tainted.
+		return verdict{reasons: []string{"node(s) were not ready"}, unresolvable: true}
+	}
 	if v := nodeUnschedulable(pod, ni.node); !v.fits() {
 		return v
 	}
@@ -36,6 +40,17 @@ func filter(p *version.Profile, pod *corev1.Pod, ni *nodeInfo) verdict {
 		return v
 	}
 	return resourcesFit(p, pod, ni)
+}
+
+// nodeReady reports whether the node's Ready condition is True. A node
+// without conditions (as in tests) counts as ready.
+func nodeReady(n *corev1.Node) bool {
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return true
 }
 
 // nodeUnschedulable is plugins/nodeunschedulable: a cordoned node takes

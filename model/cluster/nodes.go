@@ -1,11 +1,14 @@
 package cluster
 
 import (
+	"fmt"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/probesim/probesim/model/nodelifecycle"
 	"github.com/probesim/probesim/model/store"
 	"github.com/probesim/probesim/scheduler"
 )
@@ -71,4 +74,41 @@ func (c *Cluster) startScheduler() {
 	}
 	s.Start()
 	c.scheduler = s
+	nodelifecycle.New(nodelifecycle.Config{
+		Engine: c.engine, Store: c.store, Log: c.log, Events: c.events, Profile: c.cfg.Profile,
+		KubeletUp: func(node string) bool {
+			k := c.Kubelet(node)
+			return k != nil && !k.Down()
+		},
+	}).Start()
+}
+
+// FailNode cuts node off: its kubelet stops (no syncs, probes, status
+// updates or heartbeats) while its containers keep running, as when the
+// kubelet dies or the node loses the control plane. The node lifecycle
+// controller notices after node-monitor-grace-period.
+func (c *Cluster) FailNode(node string) error {
+	k := c.Kubelet(node)
+	if k == nil {
+		return fmt.Errorf("node %q not found", node)
+	}
+	if k.Down() {
+		return fmt.Errorf("node %q has already failed", node)
+	}
+	return k.Stop()
+}
+
+// RecoverNode brings a failed node's kubelet back: it lists its pods,
+// relists its containers and resumes its heartbeats, so the node is Ready
+// again at its next status update.
+func (c *Cluster) RecoverNode(node string) error {
+	k := c.Kubelet(node)
+	if k == nil {
+		return fmt.Errorf("node %q not found", node)
+	}
+	if !k.Down() {
+		return fmt.Errorf("node %q has not failed", node)
+	}
+	k.Start()
+	return nil
 }

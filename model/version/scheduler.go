@@ -118,3 +118,12 @@ func (p *Profile) NodeMonitorGracePeriod() time.Duration {
 	}
 	return 40 * time.Second
 }
+
+// TaintBasedEvictions reports whether an unreachable node is tainted
+// (node.kubernetes.io/unreachable, NoSchedule and NoExecute) and its pods
+// are evicted by the taint manager when their tolerations run out
+// (TaintNodesByCondition beta 1.12, TaintBasedEvictions beta 1.13). Before,
+// the scheduler skipped nodes not Ready and the node controller deleted a
+// lost node's pods after pod-eviction-timeout, marking them NodeLost
+// (1.11).
+func (p *Profile) TaintBasedEvictions() bool { return p.AtLeast(13) }
