@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -176,6 +177,10 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 	}
 
 	for i, a := range s.Actions {
+		if err := checkNodeAction(s.File, a, cfg.Nodes); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		ca, err := s.clusterAction(i, a)
 		if err != nil {
 			errs = append(errs, err)
@@ -195,6 +200,37 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 		return cluster.Config{}, errors.Join(errs...)
 	}
 	return cfg, nil
+}
+
+// checkNodeAction reports a node action that names a node the cluster
+// does not have, before the run rather than when the action comes.
+func checkNodeAction(file string, a Action, nodes []cluster.Node) error {
+	var na *NodeAction
+	for _, x := range []*NodeAction{a.RestartKubelet, a.FailNode, a.RecoverNode} {
+		if x != nil {
+			na = x
+		}
+	}
+	if na == nil {
+		return nil
+	}
+	names := []string{"node"} // the default cluster
+	if len(nodes) > 0 {
+		names = names[:0]
+		for _, n := range nodes {
+			names = append(names, n.Name)
+		}
+	}
+	for _, n := range names {
+		if n == na.Node {
+			return nil
+		}
+	}
+	shown := names
+	if len(shown) > 5 {
+		shown = append(shown[:5:5], "...")
+	}
+	return a.Pos.errorf(file, "no node named %q; the nodes are %s", na.Node, strings.Join(shown, ", "))
 }
 
 // unsupported is a positioned error that wraps ErrUnsupported.

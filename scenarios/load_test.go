@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -344,5 +345,34 @@ spec:
 	c := deploymentContainer(t, dep)
 	if c.LivenessProbe.PeriodSeconds != 5 || c.Image != "nodejs-ex:v2" {
 		t.Errorf("container: period %d image %s", c.LivenessProbe.PeriodSeconds, c.Image)
+	}
+}
+
+// TestNodeActionsNameANode checks that failNode, recoverNode and
+// restartKubelet are refused before the run when they name a node the
+// cluster does not have, and that node groups carry their resources.
+func TestNodeActionsNameANode(t *testing.T) {
+	src := head + `cluster:
+  nodes: [{name: worker, count: 2, cpu: 1500m, memory: 2Gi, pods: 8}]
+actions:
+- {at: 1m, failNode: {node: worker-3}}
+- {at: 2m, recoverNode: {node: worker-2}}
+` + pod
+	s, err := Load("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Config(Options{})
+	if got, want := fmt.Sprint(err), `s.yaml:7:12: actions[0].failNode: no node named "worker-3"; the nodes are worker-1, worker-2`; got != want {
+		t.Errorf("error = %q, want %q", got, want)
+	}
+	s.Actions = s.Actions[1:]
+	cfg, err := s.Config(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := cfg.Nodes[1]
+	if n.Name != "worker-2" || n.CPU.MilliValue() != 1500 || n.Memory.Value() != 2<<30 || n.Pods != 8 {
+		t.Errorf("node = %s cpu %s memory %s pods %d", n.Name, n.CPU.String(), n.Memory.String(), n.Pods)
 	}
 }
