@@ -267,10 +267,11 @@ func numFeasibleNodesToFind(n int) int {
 // sampling: the i-th node with the top score replaces the choice with
 // probability 1/i (schedule_one.go selectHost).
 func (s *Scheduler) selectHost(pod *corev1.Pod, feasible []*nodeInfo) string {
+	spread := s.spreadScores(pod, feasible)
 	best, count := int64(-1), 0
 	var chosen *nodeInfo
-	for _, ni := range feasible {
-		sc := score(s.cfg.Profile, pod, ni)
+	for i, ni := range feasible {
+		sc := score(s.cfg.Profile, pod, ni) + spread[i]
 		switch {
 		case sc > best:
 			best, count, chosen = sc, 1, ni

@@ -8,14 +8,15 @@ import (
 	"github.com/probesim/probesim/model/version"
 )
 
-// score is the sum of the default profile's scores the model has, each
-// with its default weight of 1 (apis/config/v1/default_plugins.go):
+// score is the sum of the default profile's per-node scores the model
+// has, each with its default weight of 1 (apis/config/v1/default_plugins.go):
 // NodeResourcesFit with the LeastAllocated strategy and
-// NodeResourcesBalancedAllocation. The other score plugins of the default
-// profile give every node the same score when pods use no preferred
-// affinity, no PreferNoSchedule taint and no topology constraints, or are
-// not modelled (ImageLocality, the default PodTopologySpread
-// constraints); docs/fidelity.md says what that changes.
+// NodeResourcesBalancedAllocation. The default spreading, which depends on
+// every feasible node, is added by selectHost (spread.go). The other score
+// plugins of the default profile give every node the same score when pods
+// use no preferred affinity, no PreferNoSchedule taint and no topology
+// constraints, or are not modelled (ImageLocality); docs/fidelity.md says
+// what that changes.
 func score(p *version.Profile, pod *corev1.Pod, ni *nodeInfo) int64 {
 	return leastAllocated(p, pod, ni) + balancedAllocation(p, pod, ni)
 }
