@@ -22,7 +22,8 @@ func (v verdict) fits() bool { return len(v.reasons) == 0 }
 // profile's order (apis/config/v1/default_plugins.go: NodeUnschedulable,
 // NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit),
 // and stops at the first that rejects the node, as RunFilterPlugins does.
-func filter(p *version.Profile, pod *corev1.Pod, ni *nodeInfo) verdict {
+func filter(p *version.Profile, c *candidate, ni *nodeInfo) verdict {
+	pod := c.pod
 	if !p.TaintBasedEvictions() && !nodeReady(ni.node) {
 		// 1.11's CheckNodeCondition predicate, before nodes were tainted.
 		return verdict{reasons: []string{"node(s) were not ready"}, unresolvable: true}
@@ -39,7 +40,7 @@ func filter(p *version.Profile, pod *corev1.Pod, ni *nodeInfo) verdict {
 	if v := nodeAffinity(p, pod, ni.node); !v.fits() {
 		return v
 	}
-	return resourcesFit(p, pod, ni)
+	return resourcesFit(p, c, ni)
 }
 
 // nodeReady reports whether the node's Ready condition is True. A node
@@ -211,12 +212,12 @@ func matchRequirement(r corev1.NodeSelectorRequirement, v string, has bool) bool
 // resourcesFit is plugins/noderesources fit.go fitsRequest: the pods count,
 // then cpu, then memory; every shortage is a reason. A pod that requests
 // nothing fits wherever there is room for one more pod.
-func resourcesFit(p *version.Profile, pod *corev1.Pod, ni *nodeInfo) verdict {
+func resourcesFit(p *version.Profile, c *candidate, ni *nodeInfo) verdict {
 	var v verdict
 	if ni.pods+1 > ni.maxPods {
 		v.reasons = append(v.reasons, p.TooManyPodsReason())
 	}
-	req := podRequests(pod, false)
+	req := c.req
 	if req.milliCPU == 0 && req.memory == 0 {
 		return v
 	}

@@ -107,7 +107,7 @@ func TestFilter(t *testing.T) {
 			for _, a := range tc.assigned {
 				ni.addPod(a)
 			}
-			got := filter(profile(tc.release), tc.pod, ni)
+			got := filter(profile(tc.release), newCandidate(tc.pod), ni)
 			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(verdict{})); diff != "" {
 				t.Errorf("verdict (-want +got):\n%s", diff)
 			}

@@ -109,7 +109,7 @@ func TestSchedulingProperties(t *testing.T) {
 		p := profile(release)
 		for _, pod := range pending {
 			for name, ni := range used {
-				if filter(p, pod, ni).fits() {
+				if filter(p, newCandidate(pod), ni).fits() {
 					t.Fatalf("pending %s fits on %s", pod.Name, name)
 				}
 			}

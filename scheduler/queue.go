@@ -24,6 +24,7 @@ const (
 	inActive = iota
 	inBackoff
 	inUnschedulable
+	inFlight // popped for a scheduling cycle
 )
 
 // queuedPod is framework.QueuedPodInfo: a pod waiting to be scheduled and
@@ -87,6 +88,9 @@ func (s *Scheduler) pushActive(q *queuedPod) {
 func (s *Scheduler) remove(q *queuedPod) {
 	var list *[]*queuedPod
 	switch q.where {
+	case inFlight:
+		delete(s.queued, q.pod.UID)
+		return
 	case inActive:
 		list = &s.active
 	case inBackoff:

@@ -81,6 +81,18 @@ func request(c *corev1.Container, name corev1.ResourceName) (interface {
 	return nil, false
 }
 
+// candidate is a pod being scheduled with its requests, computed once per
+// cycle rather than once per node.
+type candidate struct {
+	pod     *corev1.Pod
+	req     resources // actual requests, for the filter and BalancedAllocation
+	nonZero resources // with the scoring defaults, for LeastAllocated
+}
+
+func newCandidate(pod *corev1.Pod) *candidate {
+	return &candidate{pod: pod, req: podRequests(pod, false), nonZero: podRequests(pod, true)}
+}
+
 // nodeInfo is the scheduler cache's view of one node: the node object and
 // the sum of what the pods assigned to it request.
 type nodeInfo struct {

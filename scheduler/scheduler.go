@@ -209,6 +209,7 @@ func (s *Scheduler) cycle() {
 	}
 	q := s.active[0]
 	s.active = s.active[1:]
+	q.where = inFlight
 	q.attempts++
 	node, fe := s.schedulePod(q.pod)
 	if fe != nil {
@@ -231,11 +232,12 @@ func (s *Scheduler) schedulePod(pod *corev1.Pod) (string, *fitError) {
 		return "", fe
 	}
 	want := numFeasibleNodesToFind(n)
+	c := newCandidate(pod)
 	var feasible []*nodeInfo
 	checked := 0
 	for ; checked < n && len(feasible) < want; checked++ {
 		ni := s.nodes[(s.nextStart+checked)%n]
-		if v := filter(s.cfg.Profile, pod, ni); v.fits() {
+		if v := filter(s.cfg.Profile, c, ni); v.fits() {
 			feasible = append(feasible, ni)
 		} else {
 			fe.verdicts = append(fe.verdicts, v)
@@ -249,7 +251,7 @@ func (s *Scheduler) schedulePod(pod *corev1.Pod) (string, *fitError) {
 		// One feasible node is chosen without scoring.
 		return feasible[0].node.Name, nil
 	}
-	return s.selectHost(pod, feasible), nil
+	return s.selectHost(c, feasible), nil
 }
 
 // numFeasibleNodesToFind is the adaptive percentageOfNodesToScore: all
@@ -266,12 +268,12 @@ func numFeasibleNodesToFind(n int) int {
 // selectHost picks among the nodes with the top score by reservoir
 // sampling: the i-th node with the top score replaces the choice with
 // probability 1/i (schedule_one.go selectHost).
-func (s *Scheduler) selectHost(pod *corev1.Pod, feasible []*nodeInfo) string {
-	spread := s.spreadScores(pod, feasible)
+func (s *Scheduler) selectHost(c *candidate, feasible []*nodeInfo) string {
+	spread := s.spreadScores(c.pod, feasible)
 	best, count := int64(-1), 0
 	var chosen *nodeInfo
 	for i, ni := range feasible {
-		sc := score(s.cfg.Profile, pod, ni) + spread[i]
+		sc := score(s.cfg.Profile, c, ni) + spread[i]
 		switch {
 		case sc > best:
 			best, count, chosen = sc, 1, ni

@@ -3,8 +3,6 @@ package scheduler
 import (
 	"math"
 
-	corev1 "k8s.io/api/core/v1"
-
 	"github.com/probesim/probesim/model/version"
 )
 
@@ -17,17 +15,17 @@ import (
 // use no preferred affinity, no PreferNoSchedule taint and no topology
 // constraints, or are not modelled (ImageLocality); docs/fidelity.md says
 // what that changes.
-func score(p *version.Profile, pod *corev1.Pod, ni *nodeInfo) int64 {
-	return leastAllocated(p, pod, ni) + balancedAllocation(p, pod, ni)
+func score(p *version.Profile, c *candidate, ni *nodeInfo) int64 {
+	return leastAllocated(p, c, ni) + balancedAllocation(p, c, ni)
 }
 
 // leastAllocated is noderesources least_allocated.go: for cpu and memory
 // (weight 1 each), (allocatable - requested) * max / allocatable, with the
 // pod's and the node's non-zero requests, averaged; a resource over
 // capacity scores 0.
-func leastAllocated(p *version.Profile, pod *corev1.Pod, ni *nodeInfo) int64 {
+func leastAllocated(p *version.Profile, c *candidate, ni *nodeInfo) int64 {
 	maxScore := p.SchedulerMaxNodeScore()
-	req := podRequests(pod, true)
+	req := c.nonZero
 	var sum, weights int64
 	for _, r := range [2][2]int64{
 		{ni.nonZero.milliCPU + req.milliCPU, ni.allocatable.milliCPU},
@@ -52,11 +50,11 @@ func leastAllocated(p *version.Profile, pod *corev1.Pod, ni *nodeInfo) int64 {
 // balancedAllocation is noderesources balanced_allocation.go, in the form
 // of the profile's release (version.BalancedAllocationStd and the switches
 // after it).
-func balancedAllocation(p *version.Profile, pod *corev1.Pod, ni *nodeInfo) int64 {
+func balancedAllocation(p *version.Profile, c *candidate, ni *nodeInfo) int64 {
 	maxScore := float64(p.SchedulerMaxNodeScore())
 	if !p.BalancedAllocationStd() {
 		// 1.11-1.21: non-zero requests; a full resource scores 0.
-		req := podRequests(pod, true)
+		req := c.nonZero
 		cpu := fraction(ni.nonZero.milliCPU+req.milliCPU, ni.allocatable.milliCPU)
 		mem := fraction(ni.nonZero.memory+req.memory, ni.allocatable.memory)
 		if cpu >= 1 || mem >= 1 {
@@ -64,7 +62,7 @@ func balancedAllocation(p *version.Profile, pod *corev1.Pod, ni *nodeInfo) int64
 		}
 		return int64((1 - math.Abs(cpu-mem)) * maxScore)
 	}
-	req := podRequests(pod, false)
+	req := c.req
 	if p.BalancedAllocationSkipsBestEffort() && req.milliCPU == 0 && req.memory == 0 {
 		return 0
 	}

@@ -12,14 +12,14 @@ import (
 // asking 3 cpu and 5000 bytes on nodes of 4 and 6 cpu and 10000 bytes), in
 // each release's form of BalancedAllocation.
 func TestScores(t *testing.T) {
-	asks := pod("p", "3", "5000")
+	asks := newCandidate(pod("p", "3", "5000"))
 	node1, node2 := node("node1", "4", "10000", 110), node("node2", "6", "10000", 110)
 	// 1.36 balanced_allocation_test.go "resources requested, pods scheduled
 	// with resources": 3 cpu already on each node, 5000 bytes on node4.
 	node3, node4 := node("node3", "10", "20000", 110), node("node4", "10", "20000", 110)
 	tests := []struct {
 		release   string
-		scorer    func(*corev1.Pod, *nodeInfo) int64
+		scorer    func(*candidate, *nodeInfo) int64
 		node      *corev1.Node
 		assigned  []*corev1.Pod
 		want      int64
@@ -58,17 +58,17 @@ func TestScores(t *testing.T) {
 }
 
 // balancedOnly marks a case as BalancedAllocation's.
-var balancedOnly = func(*corev1.Pod, *nodeInfo) int64 { return 0 }
+var balancedOnly = func(*candidate, *nodeInfo) int64 { return 0 }
 
 // TestBalancedSkipsBestEffort pins balanced_allocation.go isBestEffortPod
 // (1.33, kubernetes#129138): a pod without requests scores 0 everywhere,
 // so that such pods spread by LeastAllocated's defaults alone.
 func TestBalancedSkipsBestEffort(t *testing.T) {
 	ni := newNodeInfo(node("n", "4", "8Gi", 110))
-	if got := balancedAllocation(profile("1.33"), pod("p", "", ""), ni); got != 0 {
+	if got := balancedAllocation(profile("1.33"), newCandidate(pod("p", "", "")), ni); got != 0 {
 		t.Errorf("1.33: %d, want 0", got)
 	}
-	if got := balancedAllocation(profile("1.32"), pod("p", "", ""), ni); got != 100 {
+	if got := balancedAllocation(profile("1.32"), newCandidate(pod("p", "", "")), ni); got != 100 {
 		t.Errorf("1.32: %d, want 100 (no requests: perfectly balanced)", got)
 	}
 }
@@ -82,10 +82,10 @@ func TestLeastAllocatedDefaults(t *testing.T) {
 	busy := newNodeInfo(node("b", "1", "2000Mi", 110))
 	busy.addPod(pod("x", "", ""))
 	// empty: cpu (1000-100)*100/1000 = 90, memory (2000-200)*100/2000 = 90.
-	if got := leastAllocated(p, pod("p", "", ""), empty); got != 90 {
+	if got := leastAllocated(p, newCandidate(pod("p", "", "")), empty); got != 90 {
 		t.Errorf("empty node: %d, want 90", got)
 	}
-	if got := leastAllocated(p, pod("p", "", ""), busy); got != 80 {
+	if got := leastAllocated(p, newCandidate(pod("p", "", "")), busy); got != 80 {
 		t.Errorf("node with one pod: %d, want 80", got)
 	}
 }
