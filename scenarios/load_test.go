@@ -174,7 +174,7 @@ actions:
 - {at: 1m, delete: {pods: app=web, pick: newest, gracePeriod: 0}}
 - {at: 2m, signal: {pods: pod/web, container: web, signal: SIGTERM}}
 - {at: 3m, scale: {target: deploy/web, replicas: 5}}
-- {at: 4m, failNode: {node: big}}
+- {at: 4m, delete: deploy/web}
 - {at: 4m, setApp: {image: "nodejs-ex:*", start: 5s}}
 expect:
 - {at: 4m, pods: app=web, status: CrashLoopBackOff, restarts: ">= 4"}
@@ -198,7 +198,7 @@ expect:
 	for _, a := range s.Actions {
 		types = append(types, a.Type)
 	}
-	if diff := cmp.Diff([]string{"delete", "signal", "scale", "failNode", "setApp"}, types); diff != "" {
+	if diff := cmp.Diff([]string{"delete", "signal", "scale", "delete", "setApp"}, types); diff != "" {
 		t.Error(diff)
 	}
 	if d := s.Actions[0].Delete; d.Pods.Pick != "newest" || *d.GracePeriod != 0 {
@@ -225,9 +225,9 @@ expect:
 
 	cfg, err := s.Config(Options{})
 	if err == nil || !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("Config: want ErrUnsupported for failNode, got %v", err)
+		t.Fatalf("Config: want ErrUnsupported for deleting a Deployment, got %v", err)
 	}
-	if got, want := err.Error(), "s.yaml:15:12: actions[3].failNode: action failNode is not supported by this build yet"; got != want {
+	if got, want := err.Error(), "s.yaml:15:12: actions[3].delete: action delete is not supported by this build yet"; got != want {
 		t.Errorf("Config error = %q, want %q", got, want)
 	}
 	s.Actions = append(s.Actions[:3], s.Actions[4])
