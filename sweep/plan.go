@@ -48,8 +48,25 @@ type Plan struct {
 	Metrics []string
 	// Shard selects the points this process runs.
 	Shard Shard
+	// MaxPoints, if positive, is the most points the whole sweep may
+	// have; a larger one fails Prepare with a *LimitError.
+	MaxPoints int
 
 	sample [][]int // the value index per dimension of each sampled point
+}
+
+// LimitError is a sweep larger than Plan.MaxPoints.
+type LimitError struct{ Points, Max int }
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("the sweep has %d points, more than the limit of %d; raise it with --max-points, or sample fewer (--sample lhs:N)", e.Points, e.Max)
+}
+
+func (p *Plan) checkLimit(n int) error {
+	if p.MaxPoints > 0 && n > p.MaxPoints {
+		return &LimitError{Points: n, Max: p.MaxPoints}
+	}
+	return nil
 }
 
 // Point is one configuration of a sweep.
@@ -93,7 +110,10 @@ func (p *Plan) Prepare() error {
 				return fmt.Errorf("the grid has more than %d points; use --sample lhs:N or random:N", maxPoints)
 			}
 		}
-		return nil
+		return p.checkLimit(n)
+	}
+	if err := p.checkLimit(p.Sampling.N); err != nil {
+		return err
 	}
 	if len(p.Dims) == 0 {
 		return fmt.Errorf("--sample %s needs at least one --vary", p.Sampling)

@@ -424,3 +424,25 @@ func TestLatinHypercube(t *testing.T) {
 		}
 	})
 }
+
+// TestMaxPoints: a plan larger than MaxPoints is refused before any run,
+// with a *LimitError, for a grid and for a sample.
+func TestMaxPoints(t *testing.T) {
+	p := smallPlan(t, Shard{}) // 2 × 3 points
+	p.MaxPoints = 5
+	var lim *LimitError
+	if err := p.Prepare(); !errors.As(err, &lim) || lim.Points != 6 || lim.Max != 5 {
+		t.Errorf("grid: %v, want a limit error for 6 points over 5", err)
+	}
+	p = smallPlan(t, Shard{})
+	p.MaxPoints = 6
+	if err := p.Prepare(); err != nil {
+		t.Errorf("grid at the limit: %v", err)
+	}
+	p = smallPlan(t, Shard{})
+	p.Sampling = Sampling{Kind: "lhs", N: 7, Seed: 1}
+	p.MaxPoints = 6
+	if err := p.Prepare(); !errors.As(err, &lim) || lim.Points != 7 {
+		t.Errorf("sample: %v, want a limit error for 7 points", err)
+	}
+}

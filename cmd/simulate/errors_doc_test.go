@@ -139,6 +139,8 @@ var errorSections = []struct {
 			fix:  "Raise `--max-output`, or record less (a shorter run, no `--record-requests`). The output holds every record up to the stop and ends with `End`."},
 		{title: "Events", args: []string{"run", "-q", "--scenario", "readiness-stall", "--max-events", "500", "-o", "jsonl"},
 			fix: "Raise `--max-events`, or leave it out (no limit by default)."},
+		{title: "Sweep points", args: []string{"sweep", "--scenario", "startup-probe-fix", "--vary", "deployment/petclinic:containers[petclinic].startupProbe.failureThreshold=1..20", "--vary", "deployment/petclinic:containers[petclinic].startupProbe.periodSeconds=1..20", "--max-points", "100"},
+			fix: "Vary fewer values, sample the space (`--sample lhs:N`), or raise `--max-points`."},
 	}},
 	{"Interruption (exit code 130)", "", []errorCase{
 		{title: "Ctrl-C or SIGTERM", args: []string{"run", "--scenario", "readiness-stall", "-o", "jsonl"}, interrupt: true,
