@@ -150,7 +150,7 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 				continue
 			}
 			seen[n] = true
-			node := cluster.Node{Name: n, Pods: int64(g.Pods)}
+			node := cluster.Node{Name: n, Pods: int64(g.Pods), PullSlowdown: g.PullSlowdown}
 			// The loader checked the quantities.
 			if g.CPU != "" {
 				node.CPU, _ = resource.ParseQuantity(g.CPU)

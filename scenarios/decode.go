@@ -220,7 +220,7 @@ func (s *Scenario) decodeCluster(d *ynode.Decoder, e ynode.Entry) {
 			for i, it := range items {
 				p := f.Path.Index(i)
 				g := NodeGroup{Count: 1, Pos: posOf(it, p)}
-				es, _ := d.Fields(it, p, "name", "count", "cpu", "memory", "pods")
+				es, _ := d.Fields(it, p, "name", "count", "cpu", "memory", "pods", "pullSlowdown")
 				for _, n := range es {
 					switch n.Key {
 					case "name":
@@ -233,6 +233,14 @@ func (s *Scenario) decodeCluster(d *ynode.Decoder, e ynode.Entry) {
 						g.Memory = quantity(d, n)
 					case "pods":
 						g.Pods, _ = d.IntRange(n.Value, n.Path, 1, 10000)
+					case "pullSlowdown":
+						if v, ok := d.Float(n.Value, n.Path); ok {
+							if v <= 0 || v > 1000 {
+								d.Errorf(n.Value, n.Path, "expected a factor above 0 and at most 1000, like 3 for pulls three times slower, got %v", v)
+							} else {
+								g.PullSlowdown = v
+							}
+						}
 					}
 				}
 				if g.Name == "" {

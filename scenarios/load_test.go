@@ -70,6 +70,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown signal", head + "actions: [{at: 1s, signal: {pods: app=web, signal: TREM}}]\n", nil, []string{`s.yaml:4:52: actions[0].signal.signal: unknown signal: expected TERM, KILL, INT, HUP, QUIT, USR1, USR2, STOP, CONT or TSTP, got "TREM" (did you mean "TERM"?)`}},
 		{"setApp without image", head + "actions: [{at: 1s, setApp: {start: 1s}}]\n", nil, []string{"s.yaml:4:28: actions[0].setApp: expected an image pattern: image: NAME or image: PREFIX*"}},
 		{"node action without node", head + "actions: [{at: 1s, failNode: {}}]\n", nil, []string{"s.yaml:4:30: actions[0].failNode: missing node"}},
+		{"node pull slowdown", head + "cluster: {nodes: [{name: a, pullSlowdown: 0}]}\n", nil, []string{"s.yaml:4:43: cluster.nodes[0].pullSlowdown: expected a factor above 0 and at most 1000, like 3 for pulls three times slower, got 0"}},
 		{"kubelet downtime", head + "actions: [{at: 1s, restartKubelet: {node: n, downtime: soon}}]\n", nil, []string{`s.yaml:4:56: actions[0].restartKubelet.downtime: expected a duration like "1.5s" or "2m30s", got the string "soon": invalid duration`}},
 		{"apply without kind", head + "actions: [{at: 1s, apply: {metadata: {name: web}}}]\n", nil, []string{"s.yaml:4:27: actions[0].apply: missing kind: expected a Kubernetes manifest (Pod, Deployment, ReplicaSet, Service, DeploymentConfig, Route)"}},
 		{"traffic without rate", head + "traffic: [{target: service/web}]\n", nil, []string{"s.yaml:4:11: traffic[0]: missing rate: expected requests per second, like 20/s"}},

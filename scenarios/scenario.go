@@ -93,6 +93,9 @@ type NodeGroup struct {
 	CPU    string
 	Memory string
 	Pods   int
+	// PullSlowdown multiplies the time of every image pull on these nodes
+	// (a slow link or disk); 0 means 1.
+	PullSlowdown float64
 }
 
 // Manifest is one Kubernetes or OpenShift document of a scenario.

@@ -37,6 +37,8 @@ type Node struct {
 	// CPU, Memory and Pods are the node's allocatable resources.
 	CPU, Memory resource.Quantity
 	Pods        int64
+	// PullSlowdown multiplies the node's image pull times; 0 means 1.
+	PullSlowdown float64
 }
 
 // Action is something done to the cluster at a simulated time: applying a
@@ -141,6 +143,7 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 			Profile: cfg.Profile, Apps: kubelet.CatalogApps(cfg.Apps), StartedAt: -sim.Time(1e12),
 			MaxContainerRestartPeriod: cfg.MaxContainerRestartPeriod,
 			ParallelImagePulls:        cfg.ParallelImagePulls, MaxParallelImagePulls: cfg.MaxParallelImagePulls,
+			PullSlowdown: n.PullSlowdown,
 		})
 		k.Start()
 		c.kubelets = append(c.kubelets, k)

@@ -108,6 +108,9 @@ func (m *images) ensure(ps *podState, c *containerState, done func(ok bool)) {
 		if spec.Error == "" && !m.has(image, spec) {
 			d = spec.Transfer.Draw(m.rng)
 		}
+		if f := k.cfg.PullSlowdown; f > 0 {
+			d = sim.Duration(float64(d) * f)
+		}
 		k.e.After(d, kindRuntimeOp, func() {
 			if epoch != k.epoch {
 				// The kubelet that asked has gone: the runtime still

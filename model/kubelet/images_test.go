@@ -253,3 +253,20 @@ func TestPullErrorTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestPullSlowdown pins the node's pull factor: a node with a slow link
+// takes that many times as long for the same pull.
+func TestPullSlowdown(t *testing.T) {
+	const apps = `
+"app:*":
+  pull: {transfer: 4s, preloaded: false}
+`
+	h := newHarness(t, "1.36", 1, CatalogApps(catalog(t, apps)))
+	h.k.cfg.PullSlowdown = 2.5
+	h.addPod(pulledPod("web", "app:1", corev1.PullIfNotPresent))
+	h.run(30 * time.Second)
+	want := []string{`Pulled: Successfully pulled image "app:1" in 10s (10s including waiting). Image size: 104857600 bytes.`}
+	if diff := cmp.Diff(want, h.kubeletEvents("Pulled")); diff != "" {
+		t.Errorf("Pulled (-want +got):\n%s", diff)
+	}
+}

@@ -82,6 +82,9 @@ type Config struct {
 	// at a time.
 	ParallelImagePulls    bool
 	MaxParallelImagePulls int
+	// PullSlowdown multiplies every pull's time on this node (a slow
+	// link or disk); 0 means 1.
+	PullSlowdown float64
 	// StartedAt is when the kubelet process started. Kubelets of the
 	// initial nodes started long before the run; a restarted kubelet starts
 	// during it, which matters to the prober's start-up jitter.
