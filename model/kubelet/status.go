@@ -214,13 +214,21 @@ func podPhase(policy corev1.RestartPolicy, statuses []corev1.ContainerStatus) co
 func (ps *podState) conditions(st corev1.PodStatus) []corev1.PodCondition {
 	now := store.WallSeconds(ps.k.e.Now())
 	ready := containersReady(ps.pod, &st)
-	// generateAPIPodStatus appends them in this order: Initialized, Ready,
-	// ContainersReady, PodScheduled (kubelet_pods.go; describe shows it).
-	conds := []corev1.PodCondition{
-		{Type: corev1.PodInitialized, Status: corev1.ConditionTrue},
+	// generateAPIPodStatus keeps the conditions others own (the taint
+	// manager's DisruptionTarget), then appends its own in this order:
+	// Initialized, Ready, ContainersReady, PodScheduled (kubelet_pods.go;
+	// describe shows it).
+	var conds []corev1.PodCondition
+	for _, c := range ps.pod.Status.Conditions {
+		if !conditionByKubelet(c.Type) {
+			conds = append(conds, c)
+		}
+	}
+	conds = append(conds,
+		corev1.PodCondition{Type: corev1.PodInitialized, Status: corev1.ConditionTrue},
 		podReady(ps.pod, ready, st.Phase),
 		ready,
-	}
+	)
 	for _, c := range ps.pod.Status.Conditions {
 		if c.Type == corev1.PodScheduled {
 			conds = append(conds, c)
@@ -235,6 +243,17 @@ func (ps *podState) conditions(st corev1.PodStatus) []corev1.PodCondition {
 		}
 	}
 	return conds
+}
+
+// conditionByKubelet is kubetypes.PodConditionByKubelet: the condition
+// types the kubelet generates (pkg/kubelet/types/pod_status.go).
+func conditionByKubelet(t corev1.PodConditionType) bool {
+	switch t {
+	case corev1.PodScheduled, corev1.PodReady, corev1.PodInitialized, corev1.ContainersReady,
+		corev1.PodResizeInProgress, corev1.PodResizePending, corev1.PodReadyToStartContainers:
+		return true
+	}
+	return false
 }
 
 // Condition reasons of generate.go.
