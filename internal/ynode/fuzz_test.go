@@ -18,27 +18,28 @@ func FuzzWalk(f *testing.F) {
 			return
 		}
 		var d Decoder
-		walk(&d, &n, "", 0)
+		budget := 5000 // aliases can make a small input an exponential walk
+		walk(&d, &n, "", 0, &budget)
 		for _, e := range d.Errors() {
 			_ = e.Error()
 		}
 	})
 }
 
-func walk(d *Decoder, n *yaml.Node, p Path, depth int) {
-	if depth > 20 {
+func walk(d *Decoder, n *yaml.Node, p Path, depth int, budget *int) {
+	if *budget--; depth > 20 || *budget < 0 {
 		return
 	}
 	before := len(d.Errors())
 	if es, ok := d.Fields(n, p, "a", "b", "start"); ok {
 		for _, e := range es {
-			walk(d, e.Value, e.Path, depth+1)
+			walk(d, e.Value, e.Path, depth+1, budget)
 		}
 		return
 	}
 	if items, ok := d.Sequence(n, p); ok {
 		for i, it := range items {
-			walk(d, it, p.Index(i), depth+1)
+			walk(d, it, p.Index(i), depth+1, budget)
 		}
 		return
 	}
