@@ -138,25 +138,17 @@ func (r *deployerRun) finish(err error) {
 // pollImmediate is wait.PollImmediate: cond now, then every interval; after
 // timeout it gives up (a last check is made at the deadline).
 func (r *deployerRun) pollImmediate(interval, timeout sim.Duration, cond func() bool, done func(ok bool)) {
-	start := r.now()
-	var step func()
-	step = func() {
-		if cond() {
-			done(true)
-			return
-		}
-		elapsed := r.now().Sub(start)
-		if elapsed >= timeout {
-			done(false)
-			return
-		}
-		r.after(min(interval, timeout-elapsed), step)
-	}
-	step()
+	r.pollFrom(interval, timeout, cond, done)()
 }
 
 // poll is wait.Poll: like pollImmediate without the first immediate check.
 func (r *deployerRun) poll(interval, timeout sim.Duration, cond func() bool, done func(ok bool)) {
+	r.after(min(interval, timeout), r.pollFrom(interval, timeout, cond, done))
+}
+
+// pollFrom returns one step of a poll started now: check cond, then give up
+// at timeout or check again an interval later.
+func (r *deployerRun) pollFrom(interval, timeout sim.Duration, cond func() bool, done func(ok bool)) func() {
 	start := r.now()
 	var step func()
 	step = func() {
@@ -171,7 +163,7 @@ func (r *deployerRun) poll(interval, timeout sim.Duration, cond func() bool, don
 		}
 		r.after(min(interval, timeout-elapsed), step)
 	}
-	r.after(min(interval, timeout), step)
+	return step
 }
 
 // setReplicas writes an RC's spec.replicas through its scale subresource.

@@ -95,23 +95,29 @@ func (c *Controller) podEventForRS(ev store.EventType, pod, old *corev1.Pod) {
 		return
 	}
 	key := store.Key(rs)
+	c.podEventForOwner(c.rsQueue, key, key, rs.Spec.MinReadySeconds, ev, pod, old)
+}
+
+// podEventForOwner is the body of the replica managers' pod handlers for
+// the owner at key, whose expectations are kept at expKey.
+func (c *Controller) podEventForOwner(q *queue, key, expKey string, minReadySeconds int32, ev store.EventType, pod, old *corev1.Pod) {
 	switch {
 	case ev == store.Deleted || pod.DeletionTimestamp != nil:
 		// deletePod; updatePod calls it for a pod that has just got a
 		// deletionTimestamp, so that a replacement is made at once, "not
 		// wait until the kubelet actually deletes the pod".
-		c.deletionObserved(key, store.Key(pod))
-		c.rsQueue.Add(key)
+		c.deletionObserved(expKey, store.Key(pod))
+		q.Add(key)
 	case ev == store.Added:
-		c.creationObserved(key)
-		c.rsQueue.Add(key)
+		c.creationObserved(expKey)
+		q.Add(key)
 	default:
-		c.rsQueue.Add(key)
+		q.Add(key)
 		// updatePod: "we can fake the update by resyncing the controller
 		// MinReadySeconds after it is requeued because a Pod transitioned
 		// to Ready".
-		if !IsPodReady(old) && IsPodReady(pod) && rs.Spec.MinReadySeconds > 0 {
-			c.rsQueue.AddAfter(key, sim.Duration(rs.Spec.MinReadySeconds)*time.Second+time.Second)
+		if !IsPodReady(old) && IsPodReady(pod) && minReadySeconds > 0 {
+			q.AddAfter(key, sim.Duration(minReadySeconds)*time.Second+time.Second)
 		}
 	}
 }

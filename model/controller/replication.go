@@ -79,20 +79,7 @@ func (c *Controller) podEventForRC(ev store.EventType, pod, old *corev1.Pod) {
 		return
 	}
 	key := store.Key(rc)
-	xk := rcOwner(key).expKey
-	switch {
-	case ev == store.Deleted || pod.DeletionTimestamp != nil:
-		c.deletionObserved(xk, store.Key(pod))
-		c.rcQueue.Add(key)
-	case ev == store.Added:
-		c.creationObserved(xk)
-		c.rcQueue.Add(key)
-	default:
-		c.rcQueue.Add(key)
-		if !IsPodReady(old) && IsPodReady(pod) && rc.Spec.MinReadySeconds > 0 {
-			c.rcQueue.AddAfter(key, sim.Duration(rc.Spec.MinReadySeconds)*time.Second+time.Second)
-		}
-	}
+	c.podEventForOwner(c.rcQueue, key, rcOwner(key).expKey, rc.Spec.MinReadySeconds, ev, pod, old)
 }
 
 // syncReplicationController is syncReplicaSet for a ReplicationController.
