@@ -66,7 +66,7 @@ func applyOne(docs []*yaml.Node, set string) error {
 	if !utf8.ValidString(set) {
 		return fmt.Errorf("expected text, got bytes that are not valid UTF-8")
 	}
-	lhs, value, ok := splitSet(set)
+	lhs, value, ok := SplitSet(set)
 	if !ok {
 		return fmt.Errorf("expected PATH=VALUE, like duration=5m or deployment/web:spec.replicas=3")
 	}
@@ -121,8 +121,9 @@ func applyOne(docs []*yaml.Node, set string) error {
 	return setAt(root, segs, val)
 }
 
-// splitSet splits at the first = outside brackets.
-func splitSet(s string) (string, string, bool) {
+// SplitSet splits a --set argument, PATH=VALUE, at the first = outside
+// brackets and quotes; ok is false when there is none or PATH is blank.
+func SplitSet(s string) (string, string, bool) {
 	depth, quoted := 0, false
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -134,7 +135,7 @@ func splitSet(s string) (string, string, bool) {
 		case c == ']':
 			depth--
 		case c == '=' && depth == 0:
-			if i == 0 {
+			if strings.TrimSpace(s[:i]) == "" {
 				return "", "", false
 			}
 			return s[:i], s[i+1:], true

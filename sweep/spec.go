@@ -23,6 +23,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/probesim/probesim/scenarios"
 )
 
 // Dim is one varied setting: a --set path and the values it takes, each a
@@ -46,7 +48,7 @@ const maxValues = 100000
 // Commas inside [...], {...} or quotes do not split values, so
 // PATH={path: /a},{path: /b} is two values.
 func ParseVary(s string) (Dim, error) {
-	path, list, ok := splitAssign(s)
+	path, list, ok := scenarios.SplitSet(s)
 	if !ok {
 		return Dim{}, fmt.Errorf("--vary %q: expected PATH=VALUES, like livenessProbe.periodSeconds=5,10,20 or failureThreshold=1..10", s)
 	}
@@ -80,29 +82,6 @@ func ParseVary(s string) (Dim, error) {
 		seen[v] = true
 	}
 	return Dim{Path: path, Values: values}, nil
-}
-
-// splitAssign splits at the first = outside brackets and quotes, as --set
-// does.
-func splitAssign(s string) (string, string, bool) {
-	depth, quoted := 0, false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' && depth > 0:
-			quoted = !quoted
-		case quoted:
-		case c == '[':
-			depth++
-		case c == ']':
-			depth--
-		case c == '=' && depth == 0:
-			if i == 0 || strings.TrimSpace(s[:i]) == "" {
-				return "", "", false
-			}
-			return s[:i], s[i+1:], true
-		}
-	}
-	return "", "", false
 }
 
 // splitTop splits a list at commas that are not inside brackets, braces or
