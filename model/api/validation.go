@@ -367,16 +367,10 @@ func validateReadinessProbe(pr *corev1.Probe, p *field.Path) field.ErrorList {
 	return errs
 }
 
-// validateStartupProbe is validateStartupProbe: successThreshold must be 1.
+// validateStartupProbe is validateStartupProbe: the same rule as for
+// liveness probes, successThreshold must be 1.
 func validateStartupProbe(pr *corev1.Probe, p *field.Path) field.ErrorList {
-	if pr == nil {
-		return nil
-	}
-	errs := validateProbe(pr, p)
-	if pr.SuccessThreshold != 1 {
-		errs = append(errs, field.Invalid(p.Child("successThreshold"), pr.SuccessThreshold, "must be 1"))
-	}
-	return errs
+	return validateLivenessProbe(pr, p)
 }
 
 // validateProbe is validateProbe: one handler, non-negative timings (via
