@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,19 @@ func Decode(n *yaml.Node) (*Catalog, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// DecodeString decodes the text of an `apps:` mapping, as Decode does,
+// reporting YAML syntax errors too.
+func DecodeString(src string) (*Catalog, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+		return nil, fmt.Errorf("apps: %w", err)
+	}
+	if len(doc.Content) == 0 {
+		return NewCatalog(), nil
+	}
+	return Decode(doc.Content[0])
 }
 
 // DecodeChange decodes the value of a setApp action: `image` (a pattern),

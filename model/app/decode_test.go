@@ -25,7 +25,7 @@ func parseYAML(t fataler, src string) *yaml.Node {
 
 func mustDecode(t fataler, src string) *Catalog {
 	t.Helper()
-	c, err := Decode(parseYAML(t, src))
+	c, err := DecodeString(src)
 	if err != nil {
 		t.Fatalf("Decode:\n%v", err)
 	}
@@ -270,5 +270,17 @@ func TestDecodeChange(t *testing.T) {
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%s: error\n%v\nwant\n%s", tc.src, err, tc.want)
 		}
+	}
+}
+
+// TestDecodeString: the text form reports YAML syntax errors, and an empty
+// text is the empty catalog.
+func TestDecodeString(t *testing.T) {
+	if _, err := DecodeString("x: ["); err == nil || !strings.HasPrefix(err.Error(), "apps: yaml:") {
+		t.Errorf("syntax error: %v", err)
+	}
+	c, err := DecodeString("")
+	if err != nil || c.Lookup("any:1") != Default() {
+		t.Errorf("empty: %v, %v", c, err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/probesim/probesim/model/app"
@@ -15,11 +14,7 @@ import (
 // catalog decodes an `apps:` section for tests.
 func catalog(t *testing.T, src string) *app.Catalog {
 	t.Helper()
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
-		t.Fatal(err)
-	}
-	c, err := app.Decode(doc.Content[0])
+	c, err := app.DecodeString(src)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -36,11 +35,7 @@ type harness struct {
 
 func catalog(t testing.TB, src string) *app.Catalog {
 	t.Helper()
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
-		t.Fatal(err)
-	}
-	c, err := app.Decode(doc.Content[0])
+	c, err := app.DecodeString(src)
 	if err != nil {
 		t.Fatal(err)
 	}
