@@ -152,6 +152,10 @@ type Kubelet struct {
 	// them without keeping them: the most frequent record then costs no
 	// allocation.
 	probeRecord record.Probe
+	// scratch holds the buffers generateStatus fills. Most pod syncs
+	// generate the status the cache already has, which setStatus then
+	// drops; reusing the buffers makes those syncs allocate nothing.
+	scratch statusScratch
 }
 
 // New returns a kubelet for cfg.Node. Call Start to begin its loops.

@@ -11,11 +11,24 @@ import (
 	"github.com/probesim/probesim/model/store"
 )
 
+// statusScratch is the storage of a status being generated. A status
+// generated into it must be deep-copied before it is kept (setStatus does).
+type statusScratch struct {
+	hostIPs    [1]corev1.HostIP
+	podIPs     [1]corev1.PodIP
+	containers []corev1.ContainerStatus
+	running    []corev1.ContainerStateRunning
+	started    []bool
+	conditions []corev1.PodCondition
+}
+
 // generateStatus is generateAPIPodStatus: the pod's API status from the PLEG
-// cache, the reason cache and the probe results.
+// cache, the reason cache and the probe results. The status it returns
+// lives in the kubelet's scratch buffers until the next call.
 func (ps *podState) generateStatus() corev1.PodStatus {
 	now := ps.k.e.Now()
 	old := ps.status
+	buf := &ps.k.scratch
 	st := corev1.PodStatus{
 		StartTime: old.StartTime,
 		QOSClass:  old.QOSClass,
@@ -23,22 +36,31 @@ func (ps *podState) generateStatus() corev1.PodStatus {
 	}
 	if ps.k.cfg.NodeIP != "" && ps.k.cfg.Profile.AtLeast(28) {
 		// status.hostIPs exists from 1.28.
-		st.HostIPs = []corev1.HostIP{{IP: ps.k.cfg.NodeIP}}
+		buf.hostIPs[0] = corev1.HostIP{IP: ps.k.cfg.NodeIP}
+		st.HostIPs = buf.hostIPs[:]
 	}
 	if ps.ip != "" {
 		st.PodIP = ps.ip
-		st.PodIPs = []corev1.PodIP{{IP: ps.ip}}
+		buf.podIPs[0] = corev1.PodIP{IP: ps.ip}
+		st.PodIPs = buf.podIPs[:]
 	}
 	if st.StartTime == nil {
 		t := store.WallSeconds(now)
 		st.StartTime = &t
 	}
-	for i, c := range ps.containers {
-		st.ContainerStatuses = append(st.ContainerStatuses, ps.containerStatus(c, ps.cache[i]))
+	if n := len(ps.containers); cap(buf.running) < n {
+		buf.running = make([]corev1.ContainerStateRunning, n)
+		buf.started = make([]bool, n)
 	}
-	ps.applyProbes(&st)
+	st.ContainerStatuses = buf.containers[:0]
+	for i, c := range ps.containers {
+		st.ContainerStatuses = append(st.ContainerStatuses, ps.containerStatus(c, ps.cache[i], &buf.running[i]))
+	}
+	buf.containers = st.ContainerStatuses
+	ps.applyProbes(&st, buf.started)
 	st.Phase = podPhase(ps.pod.Spec.RestartPolicy, st.ContainerStatuses)
-	st.Conditions = ps.conditions(st)
+	st.Conditions = ps.conditions(buf.conditions[:0], st)
+	buf.conditions = st.Conditions
 	return st
 }
 
@@ -47,7 +69,7 @@ func (ps *podState) generateStatus() corev1.PodStatus {
 // runs, one without a readiness probe is ready once started. A started
 // container whose readiness is not yet Success gets an immediate readiness
 // probe through the worker's manual trigger, on releases that have it.
-func (ps *podState) applyProbes(st *corev1.PodStatus) {
+func (ps *podState) applyProbes(st *corev1.PodStatus, startedBuf []bool) {
 	for i := range st.ContainerStatuses {
 		cs := &st.ContainerStatuses[i]
 		c := ps.containers[i]
@@ -55,7 +77,8 @@ func (ps *podState) applyProbes(st *corev1.PodStatus) {
 			// 1.1: the readiness of the last inline probe, for this
 			// instance; no startup probes.
 			started := cs.State.Running != nil
-			cs.Started = &started
+			startedBuf[i] = started
+			cs.Started = &startedBuf[i]
 			cs.Ready = started && (c.spec.ReadinessProbe == nil || (c.legacyReady && c.legacyReadyID == cs.ContainerID))
 			continue
 		}
@@ -74,7 +97,8 @@ func (ps *podState) applyProbes(st *corev1.PodStatus) {
 				started = c.probes[startup] == nil
 			}
 		}
-		cs.Started = &started
+		startedBuf[i] = started
+		cs.Started = &startedBuf[i]
 		ready := false
 		if started {
 			r, ok := c.probes[readiness].get(cs.ContainerID)
@@ -117,12 +141,12 @@ func (ps *podState) setContainerCondition(c *containerState, id string, change f
 			change(&st.ContainerStatuses[i])
 		}
 	}
-	st.Conditions = ps.conditions(st)
+	st.Conditions = ps.conditions(nil, st)
 	ps.setStatus(st)
 }
 
 // containerStatus is convertToAPIContainerStatuses for one container.
-func (ps *podState) containerStatus(c *containerState, rs runtimeStatus) corev1.ContainerStatus {
+func (ps *podState) containerStatus(c *containerState, rs runtimeStatus, running *corev1.ContainerStateRunning) corev1.ContainerStatus {
 	cs := corev1.ContainerStatus{Name: c.spec.Name, Image: c.spec.Image}
 	in := rs.inst
 	if in == nil {
@@ -138,7 +162,8 @@ func (ps *podState) containerStatus(c *containerState, rs runtimeStatus) corev1.
 	cs.ImageID = c.spec.Image
 	cs.RestartCount = int32(in.n - 1)
 	if rs.running {
-		cs.State.Running = &corev1.ContainerStateRunning{StartedAt: store.WallSeconds(in.startedAt)}
+		*running = corev1.ContainerStateRunning{StartedAt: store.WallSeconds(in.startedAt)}
+		cs.State.Running = running
 	} else {
 		cs.State.Terminated = terminated(in)
 	}
@@ -211,14 +236,13 @@ func podPhase(policy corev1.RestartPolicy, statuses []corev1.ContainerStatus) co
 // conditions builds Initialized, ContainersReady and Ready as
 // pkg/kubelet/status/generate.go does, keeping PodScheduled from the API and
 // each condition's lastTransitionTime while its status stays the same.
-func (ps *podState) conditions(st corev1.PodStatus) []corev1.PodCondition {
+func (ps *podState) conditions(conds []corev1.PodCondition, st corev1.PodStatus) []corev1.PodCondition {
 	now := store.WallSeconds(ps.k.e.Now())
 	ready := containersReady(ps.pod, &st)
 	// generateAPIPodStatus keeps the conditions others own (the taint
 	// manager's DisruptionTarget), then appends its own in this order:
 	// Initialized, Ready, ContainersReady, PodScheduled (kubelet_pods.go;
 	// describe shows it).
-	var conds []corev1.PodCondition
 	for _, c := range ps.pod.Status.Conditions {
 		if !conditionByKubelet(c.Type) {
 			conds = append(conds, c)
@@ -342,14 +366,14 @@ func (ps *podState) setStatus(st corev1.PodStatus) {
 		return
 	}
 	ps.hasStatus = true
-	ps.status = st
+	ps.status = *st.DeepCopy() // st may live in the scratch buffers
 	k := ps.k
 	cur, ok := k.cfg.Store.Pods.Get(ps.pod.Namespace, ps.pod.Name)
 	if !ok || cur.UID != ps.pod.UID {
 		return
 	}
 	pod := cur.DeepCopy()
-	pod.Status = *st.DeepCopy()
+	pod.Status = *ps.status.DeepCopy()
 	k.cfg.Store.Pods.Update(pod)
 	ps.record(pod)
 }
