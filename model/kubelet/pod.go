@@ -21,6 +21,7 @@ type podState struct {
 	waitRelist  bool     // the next sync waits for a relist newer than lastSyncEnd
 	lastSyncEnd sim.Time // lastSyncTime in managePodLoop
 	syncEpoch   uint32   // the kubelet process that asked for the sync
+	startFn     func()   // startSync, bound once: a sync is asked for often
 	requeueAt   sim.Time // the work queue's due time; Never when not queued
 	sync        *podSync
 

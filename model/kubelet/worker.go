@@ -14,7 +14,10 @@ func (k *Kubelet) updatePod(ps *podState) {
 	}
 	ps.working = true
 	ps.syncEpoch = k.epoch
-	k.e.At(k.e.Now(), kindPodSync, ps.startSync)
+	if ps.startFn == nil {
+		ps.startFn = ps.startSync
+	}
+	k.e.At(k.e.Now(), kindPodSync, ps.startFn)
 }
 
 // startSync begins one iteration of managePodLoop. Before syncing, the worker
