@@ -280,20 +280,15 @@ func (e *Engine) growCounters(k Kind) {
 	e.byKind = n
 }
 
-// The queue is a 4-ary min-heap written out by hand: the standard
-// container/heap would cost an interface call per comparison, and four
-// children per node halve the depth a pop sifts through (a pop per event
-// is the kernel's main cost). The order events fire in is the total order
-// of (at, key), whatever the heap's shape.
-
-const arity = 4
+// The queue is a binary min-heap written out by hand: the standard
+// container/heap would cost an interface call per comparison.
 
 func (e *Engine) push(it item) {
 	e.queue = append(e.queue, it)
 	q := e.queue
 	i := len(q) - 1
 	for i > 0 {
-		p := (i - 1) / arity
+		p := (i - 1) / 2
 		if !it.less(&q[p]) {
 			break
 		}
@@ -317,22 +312,18 @@ func (e *Engine) siftDown(i int, it item) {
 	q := e.queue
 	n := len(q)
 	for {
-		c := arity*i + 1
+		c := 2*i + 1
 		if c >= n {
 			break
 		}
-		// The least of up to four children.
-		m := c
-		for j := c + 1; j < c+arity && j < n; j++ {
-			if q[j].less(&q[m]) {
-				m = j
-			}
+		if r := c + 1; r < n && q[r].less(&q[c]) {
+			c = r
 		}
-		if !q[m].less(&it) {
+		if !q[c].less(&it) {
 			break
 		}
-		q[i] = q[m]
-		i = m
+		q[i] = q[c]
+		i = c
 	}
 	q[i] = it
 }
@@ -347,7 +338,7 @@ func (e *Engine) compact() {
 	e.queue = q
 	e.stale = 0
 	e.compactions++
-	for i := (len(q) - 2) / arity; i >= 0; i-- {
+	for i := len(q)/2 - 1; i >= 0; i-- {
 		e.siftDown(i, q[i])
 	}
 }

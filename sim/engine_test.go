@@ -301,7 +301,7 @@ func checkQueue(t fataler, e *Engine) {
 	q := e.queue
 	stale := 0
 	for i := range q {
-		if i > 0 && q[i].less(&q[(i-1)/arity]) {
+		if i > 0 && q[i].less(&q[(i-1)/2]) {
 			t.Fatalf("queue is not a heap at %d", i)
 		}
 		if sl := &e.slots[q[i].slot]; sl.gen != q[i].gen || sl.fn == nil {
