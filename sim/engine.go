@@ -37,10 +37,16 @@ const seqBits = 56
 type Engine struct {
 	now   Time
 	seed  uint64
-	queue []item
-	slots []slot
-	free  []int32
-	stale int // queue entries whose event was cancelled
+	queue []item // a heap of the entries after head
+	// head is the least entry when hasHead is set, held outside the heap.
+	// An event scheduled to come next (a probe answered at once after its
+	// tick, a handler's follow-up at the same instant) then costs neither
+	// a sift up to the root nor a sift down from it.
+	head    item
+	hasHead bool
+	slots   []slot
+	free    []int32
+	stale   int // queue entries whose event was cancelled
 
 	compactions int // for tests: how often compact ran
 
@@ -70,7 +76,15 @@ func (e *Engine) Now() Time { return e.now }
 func (e *Engine) Seed() uint64 { return e.seed }
 
 // Len returns the number of events waiting to fire.
-func (e *Engine) Len() int { return len(e.queue) - e.stale }
+func (e *Engine) Len() int { return e.entries() - e.stale }
+
+// entries is the number of queue entries, live or cancelled.
+func (e *Engine) entries() int {
+	if e.hasHead {
+		return len(e.queue) + 1
+	}
+	return len(e.queue)
+}
 
 // At schedules fn to run at time t as an event of kind k. A time in the past
 // is treated as now: the event fires after those already due at this instant
@@ -94,7 +108,7 @@ func (e *Engine) At(t Time, k Kind, fn func()) Handle {
 	sl.fn, sl.kind = fn, k
 	e.push(item{at: t, key: uint64(e.phases[k])<<seqBits | e.seq&(1<<seqBits-1), slot: s, gen: sl.gen})
 	e.seq++
-	if n := len(e.queue) - e.stale; n > e.maxQueued {
+	if n := e.entries() - e.stale; n > e.maxQueued {
 		e.maxQueued = n
 	}
 	return Handle{slot: s, gen: sl.gen}
@@ -117,7 +131,7 @@ func (e *Engine) Cancel(h Handle) bool {
 	// Cancelled entries are skipped when they reach the top. If they come to
 	// outnumber the live ones, rebuild the queue without them so that memory
 	// and sift depth stay proportional to the live events.
-	if e.stale > 64 && e.stale > len(e.queue)/2 {
+	if e.stale > 64 && e.stale > e.entries()/2 {
 		e.compact()
 	}
 	return true
@@ -164,8 +178,11 @@ func (e *Engine) Step() bool {
 
 // step fires the next event if it is due at or before limit.
 func (e *Engine) step(limit Time) bool {
-	for len(e.queue) > 0 {
-		top := &e.queue[0]
+	for {
+		top := e.top()
+		if top == nil {
+			return false
+		}
 		sl := &e.slots[top.slot]
 		if sl.gen != top.gen || sl.fn == nil {
 			e.pop()
@@ -198,7 +215,6 @@ func (e *Engine) step(limit Time) bool {
 		fn()
 		return true
 	}
-	return false
 }
 
 // announce calls the OnAdvance hook for an advance to next and reports
@@ -255,8 +271,7 @@ func (e *Engine) RunWhile(cond func() bool) {
 
 // NextAt returns the time of the next pending event, or Never if there is none.
 func (e *Engine) NextAt() Time {
-	for len(e.queue) > 0 {
-		top := &e.queue[0]
+	for top := e.top(); top != nil; top = e.top() {
 		if sl := &e.slots[top.slot]; sl.gen == top.gen && sl.fn != nil {
 			return top.at
 		}
@@ -280,10 +295,43 @@ func (e *Engine) growCounters(k Kind) {
 	e.byKind = n
 }
 
-// The queue is a binary min-heap written out by hand: the standard
-// container/heap would cost an interface call per comparison.
+// The queue is the head and a binary min-heap written out by hand: the
+// standard container/heap would cost an interface call per comparison.
 
+// top returns the least entry, or nil if the queue is empty.
+func (e *Engine) top() *item {
+	if e.hasHead {
+		return &e.head
+	}
+	if len(e.queue) > 0 {
+		return &e.queue[0]
+	}
+	return nil
+}
+
+// push adds an entry: as the head if it is less than every other entry,
+// else to the heap.
 func (e *Engine) push(it item) {
+	switch {
+	case e.hasHead && it.less(&e.head):
+		it, e.head = e.head, it
+	case !e.hasHead && (len(e.queue) == 0 || it.less(&e.queue[0])):
+		e.head, e.hasHead = it, true
+		return
+	}
+	e.heapPush(it)
+}
+
+// pop removes the least entry.
+func (e *Engine) pop() {
+	if e.hasHead {
+		e.hasHead = false
+		return
+	}
+	e.heapPop()
+}
+
+func (e *Engine) heapPush(it item) {
 	e.queue = append(e.queue, it)
 	q := e.queue
 	i := len(q) - 1
@@ -298,7 +346,7 @@ func (e *Engine) push(it item) {
 	q[i] = it
 }
 
-func (e *Engine) pop() {
+func (e *Engine) heapPop() {
 	q := e.queue
 	n := len(q) - 1
 	last := q[n]
@@ -329,6 +377,10 @@ func (e *Engine) siftDown(i int, it item) {
 }
 
 func (e *Engine) compact() {
+	if e.hasHead {
+		e.hasHead = false
+		e.heapPush(e.head)
+	}
 	q := e.queue[:0]
 	for _, it := range e.queue {
 		if sl := &e.slots[it.slot]; sl.gen == it.gen && sl.fn != nil {

@@ -189,8 +189,8 @@ func runEngine(t fataler, p *plan, mode string, chunk Duration) ([]entry, *Engin
 		// Compaction runs on a Cancel that succeeds: right after one, cancelled entries
 		// never outnumber live ones by much. (Firing live events can tip
 		// the balance again until the next Cancel; that is by design.)
-		if c.OK && e.stale > 64 && e.stale > len(e.queue)/2 {
-			t.Fatalf("%d cancelled entries in a queue of %d: not compacted", e.stale, len(e.queue))
+		if c.OK && e.stale > 64 && e.stale > e.entries()/2 {
+			t.Fatalf("%d cancelled entries in a queue of %d: not compacted", e.stale, e.entries())
 		}
 		if c.OK {
 			live--
@@ -294,8 +294,9 @@ type fataler interface {
 	Fatalf(format string, args ...any)
 }
 
-// checkQueue verifies the queue's internal invariants: it is a heap, and
-// stale counts exactly the cancelled entries.
+// checkQueue verifies the queue's internal invariants: the heap is a heap,
+// the head, if any, is less than all of it, and stale counts exactly the
+// cancelled entries.
 func checkQueue(t fataler, e *Engine) {
 	t.Helper()
 	q := e.queue
@@ -305,6 +306,14 @@ func checkQueue(t fataler, e *Engine) {
 			t.Fatalf("queue is not a heap at %d", i)
 		}
 		if sl := &e.slots[q[i].slot]; sl.gen != q[i].gen || sl.fn == nil {
+			stale++
+		}
+	}
+	if e.hasHead {
+		if len(q) > 0 && !e.head.less(&q[0]) {
+			t.Fatalf("the head (%d, %x) is not less than the heap's top (%d, %x)", e.head.at, e.head.key, q[0].at, q[0].key)
+		}
+		if sl := &e.slots[e.head.slot]; sl.gen != e.head.gen || sl.fn == nil {
 			stale++
 		}
 	}
@@ -407,8 +416,8 @@ func TestCompactionShrinksQueue(t *testing.T) {
 			t.Fatalf("Cancel(%d) = false for a pending event", i)
 		}
 	}
-	if len(e.queue) >= 500 {
-		t.Errorf("after 900 cancels of 1000 the queue holds %d entries; compaction did not run", len(e.queue))
+	if e.entries() >= 500 {
+		t.Errorf("after 900 cancels of 1000 the queue holds %d entries; compaction did not run", e.entries())
 	}
 	checkQueue(t, e)
 	if e.Len() != 100 {
