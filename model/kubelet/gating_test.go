@@ -71,7 +71,6 @@ func TestDoProbeGating(t *testing.T) {
 			in.proc = &fakeProc{start: in.startedAt}
 			c.instances = []*instance{in}
 			if !tc.noStatus {
-				ps.hasStatus = true
 				cs := corev1.ContainerStatus{Name: "app", ContainerID: tc.id, Started: &tc.started}
 				switch tc.state {
 				case "running":
@@ -81,7 +80,7 @@ func TestDoProbeGating(t *testing.T) {
 				default:
 					cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
 				}
-				ps.status = corev1.PodStatus{Phase: tc.phase, ContainerStatuses: []corev1.ContainerStatus{cs}}
+				ps.keepStatus(corev1.PodStatus{Phase: tc.phase, ContainerStatuses: []corev1.ContainerStatus{cs}})
 			}
 			probe := httpGetProbe("/", tc.delay, 10, 3)
 			w := &probeWorker{k: h.k, ps: ps, c: c, typ: tc.typ, spec: probe, containerID: tc.workerID, onHold: tc.onHold}

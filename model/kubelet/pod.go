@@ -51,6 +51,21 @@ type containerState struct {
 	// start the container failed (CrashLoopBackOff), shown as the waiting
 	// reason in the statuses generated after it.
 	reason, reasonMessage string
+	// view is what the probe workers read of the status manager's cached
+	// status of the container at every probe, kept here by setStatus.
+	view statusView
+}
+
+// statusView is the part of a container's cached status that probe workers
+// read. Read through the pod's status, it costs a cache miss or two per
+// probe when thousands of pods are probed.
+type statusView struct {
+	present    bool      // the cached status has the container
+	id         string    // its container ID
+	inst       *instance // the instance with that ID; nil if none
+	running    bool      // state.running is set
+	terminated bool      // state.terminated is set
+	started    bool      // started is true
 }
 
 // instance is one run of a container: what crictl would list.

@@ -25,19 +25,21 @@ func (w *probeWorker) doProbe() (keepGoing, running bool) {
 	if st.Phase == corev1.PodFailed || st.Phase == corev1.PodSucceeded {
 		return false, false
 	}
-	// 3. The container has no ID yet: wait.
-	cs := ps.statusOf(w.c)
-	if cs == nil || cs.ContainerID == "" {
+	// 3. The container has no ID yet: wait. The worker reads a copy of the
+	// cached status (GetPodStatus copies): the results it sets below
+	// change the cache, not what this probe read.
+	cs := w.c.view
+	if !cs.present || cs.id == "" {
 		return true, false
 	}
 	// 4. A new container ID: reset the stored result to the initial value
 	// and resume probing.
-	if w.containerID != cs.ContainerID {
-		w.containerID = cs.ContainerID
+	if w.containerID != cs.id {
+		w.containerID = cs.id
 		// From 1.35 a new kubelet leaves the result of a container that ran
 		// before it started unset, so that a Ready container does not
 		// flap (ChangeContainerStatusOnKubeletRestart off).
-		if !(w.k.keepsStatusOnRestart() && cs.State.Running != nil && w.k.startedBeforeRestart(ps.instanceByID(w.c, cs.ContainerID))) {
+		if !(w.k.keepsStatusOnRestart() && cs.running && w.k.startedBeforeRestart(cs.inst)) {
 			w.set(w.initial)
 		}
 		w.onHold = false
@@ -48,9 +50,9 @@ func (w *probeWorker) doProbe() (keepGoing, running bool) {
 	}
 	// 6. A container that is not running fails every probe type; the worker
 	// ends only if the container will never run again.
-	if cs.State.Running == nil {
+	if !cs.running {
 		w.set(failure)
-		return cs.State.Terminated == nil || ps.pod.Spec.RestartPolicy != corev1.RestartPolicyNever, false
+		return !cs.terminated || ps.pod.Spec.RestartPolicy != corev1.RestartPolicyNever, false
 	}
 	// 7. The worker's own deletion check reads the pod as it was when the
 	// worker was created, which never has a deletionTimestamp: in practice
@@ -60,7 +62,7 @@ func (w *probeWorker) doProbe() (keepGoing, running bool) {
 	// 8. initialDelaySeconds: the cached StartedAt is cut to whole seconds,
 	// and the elapsed time truncated to whole seconds, so the first
 	// counted probe is at now ≥ floor_s(StartedAt) + initialDelaySeconds.
-	in := ps.instanceByID(w.c, cs.ContainerID)
+	in := cs.inst
 	if in == nil {
 		return true, false
 	}
@@ -69,8 +71,7 @@ func (w *probeWorker) doProbe() (keepGoing, running bool) {
 	}
 	// 9. Startup gates the others: a started container is no longer
 	// startup-probed, and readiness and liveness wait until it is started.
-	started := cs.Started != nil && *cs.Started
-	if started == (w.typ == startup) {
+	if cs.started == (w.typ == startup) {
 		return true, false
 	}
 	// 10. Probe.

@@ -365,8 +365,7 @@ func (ps *podState) setStatus(st corev1.PodStatus) {
 	if ps.hasStatus && statusEqual(&st, &ps.status) {
 		return
 	}
-	ps.hasStatus = true
-	ps.status = *st.DeepCopy() // st may live in the scratch buffers
+	ps.keepStatus(*st.DeepCopy()) // st may live in the scratch buffers
 	k := ps.k
 	cur, ok := k.cfg.Store.Pods.Get(ps.pod.Namespace, ps.pod.Name)
 	if !ok || cur.UID != ps.pod.UID {
@@ -376,6 +375,23 @@ func (ps *podState) setStatus(st corev1.PodStatus) {
 	pod.Status = *ps.status.DeepCopy()
 	k.cfg.Store.Pods.Update(pod)
 	ps.record(pod)
+}
+
+// keepStatus makes st the status manager's cached status and refreshes the
+// containers' views of it.
+func (ps *podState) keepStatus(st corev1.PodStatus) {
+	ps.hasStatus = true
+	ps.status = st
+	for _, c := range ps.containers {
+		c.view = statusView{}
+		if cs := ps.statusOf(c); cs != nil {
+			c.view = statusView{
+				present: true, id: cs.ContainerID, inst: ps.instanceByID(c, cs.ContainerID),
+				running: cs.State.Running != nil, terminated: cs.State.Terminated != nil,
+				started: cs.Started != nil && *cs.Started,
+			}
+		}
+	}
 }
 
 // record adds a PodStatus record if what the API shows has changed.
