@@ -21,6 +21,13 @@ import (
 // says (nil: everything).
 func runBuiltin(t *testing.T, name string, sink *bytes.Buffer, keep func(string) bool) *record.Log {
 	t.Helper()
+	return runBuiltinWith(t, name, sink, keep, false)
+}
+
+// runBuiltinWith is runBuiltin with the model's shortcuts turned off if
+// straightforward is set.
+func runBuiltinWith(t *testing.T, name string, sink *bytes.Buffer, keep func(string) bool, straightforward bool) *record.Log {
+	t.Helper()
 	data, err := scenarios.Builtin(name)
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +41,7 @@ func runBuiltin(t *testing.T, name string, sink *bytes.Buffer, keep func(string)
 		t.Fatal(err)
 	}
 	cfg.Network.RecordRequests = true
+	cfg.Straightforward = straightforward
 	var log *record.Log
 	if sink != nil {
 		log = record.NewLog(sink)
@@ -109,6 +117,22 @@ func TestStreamedLogMatchesKeptLog(t *testing.T) {
 			}
 			if got := whole.Len() - len(text.Records()); got != dropped {
 				t.Errorf("the text report's log left out %d records, want the %d probes and requests", got, dropped)
+			}
+		})
+	}
+}
+
+// TestShortcutsChangeNothing checks the model's optimized paths against the
+// straightforward ones (cluster.Config.Straightforward) on every built-in
+// scenario: the JSONL, and so its hash, must be the same byte for byte.
+func TestShortcutsChangeNothing(t *testing.T) {
+	for _, info := range scenarios.List() {
+		t.Run(info.Name, func(t *testing.T) {
+			var fast, plain bytes.Buffer
+			runBuiltinWith(t, info.Name, &fast, record.KeepNone, false)
+			runBuiltinWith(t, info.Name, &plain, record.KeepNone, true)
+			if diff := cmp.Diff(plain.String(), fast.String()); diff != "" {
+				t.Fatalf("the log with shortcuts differs from the straightforward one (-straightforward +shortcuts):\n%s", diff)
 			}
 		})
 	}

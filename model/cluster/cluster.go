@@ -82,6 +82,10 @@ type Config struct {
 	// views that print objects as kubectl does. It adds records to the log
 	// and so changes its hash; it changes nothing the model does.
 	RecordObjects bool
+	// Straightforward turns off the model's shortcuts, the optimizations
+	// that must not change its output, so that tests can check that they
+	// do not.
+	Straightforward bool
 }
 
 // Cluster is one simulated cluster on its own engine.
@@ -143,7 +147,7 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 			Profile: cfg.Profile, Apps: kubelet.CatalogApps(cfg.Apps), StartedAt: -sim.Time(1e12),
 			MaxContainerRestartPeriod: cfg.MaxContainerRestartPeriod,
 			ParallelImagePulls:        cfg.ParallelImagePulls, MaxParallelImagePulls: cfg.MaxParallelImagePulls,
-			PullSlowdown: n.PullSlowdown,
+			PullSlowdown: n.PullSlowdown, Straightforward: cfg.Straightforward,
 		})
 		k.Start()
 		c.kubelets = append(c.kubelets, k)

@@ -85,6 +85,10 @@ type Config struct {
 	// PullSlowdown multiplies every pull's time on this node (a slow
 	// link or disk); 0 means 1.
 	PullSlowdown float64
+	// Straightforward turns off the shortcuts that must not change what
+	// the kubelet does (a relist skipping its comparison when no container
+	// started or ended): tests run both ways and compare the logs.
+	Straightforward bool
 	// StartedAt is when the kubelet process started. Kubelets of the
 	// initial nodes started long before the run; a restarted kubelet starts
 	// during it, which matters to the prober's start-up jitter.
@@ -156,6 +160,12 @@ type Kubelet struct {
 	// generate the status the cache already has, which setStatus then
 	// drops; reusing the buffers makes those syncs allocate nothing.
 	scratch statusScratch
+	// runtimeChanged tells the next relist that some container of the
+	// node started or ended, or that a pod's cache was reset, since the
+	// last one; waiting counts the pods whose worker waits for a relist.
+	// Without either, a relist has nothing to do, which is most seconds.
+	runtimeChanged bool
+	waiting        int
 }
 
 // New returns a kubelet for cfg.Node. Call Start to begin its loops.

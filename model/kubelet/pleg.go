@@ -6,6 +6,16 @@ package kubelet
 // waiting for a cache newer than their last sync.
 func (k *Kubelet) relist() {
 	k.lastRelist = k.e.Now()
+	if k.runtimeChanged || k.cfg.Straightforward {
+		k.runtimeChanged = false
+		k.compareRuntime()
+	}
+	k.relistDone()
+}
+
+// compareRuntime is the body of a relist: the comparison of every
+// container's state with the cache.
+func (k *Kubelet) compareRuntime() {
 	for _, ps := range k.podOrder {
 		changed := false
 		for i, c := range ps.containers {
@@ -24,5 +34,4 @@ func (k *Kubelet) relist() {
 			k.updatePod(ps)
 		}
 	}
-	k.relistDone()
 }

@@ -104,6 +104,7 @@ func (k *Kubelet) admit(pod *corev1.Pod) {
 		ps.containers = append(ps.containers, &containerState{spec: &pod.Spec.Containers[i]})
 	}
 	ps.cache = make([]runtimeStatus, len(ps.containers))
+	k.runtimeChanged = true
 	k.pods[pod.UID] = ps
 	k.podOrder = append(k.podOrder, ps)
 	k.addProbesAtPodAdd(ps)
@@ -122,6 +123,10 @@ func (k *Kubelet) addProbesAtPodAdd(ps *podState) {
 
 func (k *Kubelet) forget(ps *podState) {
 	delete(k.pods, ps.pod.UID)
+	if ps.waitRelist {
+		ps.waitRelist = false
+		k.waiting--
+	}
 	for i, p := range k.podOrder {
 		if p == ps {
 			k.podOrder = append(k.podOrder[:i], k.podOrder[i+1:]...)

@@ -54,11 +54,15 @@ func (k *Kubelet) Down() bool { return k.down }
 // forgetKubeletState drops what the kubelet held about the pod in memory;
 // the pod's containers (the runtime's) and its API status stay.
 func (ps *podState) forgetKubeletState() {
+	if ps.waitRelist {
+		ps.k.waiting--
+	}
 	ps.working, ps.pending, ps.waitRelist = false, false, false
 	ps.requeueAt = sim.Never
 	ps.sync = nil
 	ps.lastSyncEnd = 0
 	ps.cache = make([]runtimeStatus, len(ps.containers))
+	ps.k.runtimeChanged = true
 	ps.hasStatus = false // the status manager starts empty; ps.status is what the API has
 	ps.probing = false
 	ps.terminating = false

@@ -11,6 +11,7 @@ func (k *Kubelet) runContainer(ps *podState, c *containerState, id string) {
 	now := k.e.Now()
 	in := &instance{n: len(c.instances) + 1, id: id, running: true, startedAt: now}
 	c.instances = append(c.instances, in)
+	k.runtimeChanged = true
 	streamName := "app/" + ps.pod.Namespace + "/" + ps.pod.Name + "/" + c.spec.Name
 	var memLimit int64
 	if q, ok := c.spec.Resources.Limits["memory"]; ok {
@@ -49,6 +50,7 @@ func (k *Kubelet) processExited(ps *podState, c *containerState, in *instance, c
 	now := k.e.Now()
 	in.running = false
 	in.finishedAt = now
+	k.runtimeChanged = true
 	in.exitCode = code
 	in.reason = reason
 	k.e.Cancel(in.exit)

@@ -36,7 +36,10 @@ func (ps *podState) startSync() {
 		newer = max(newer, k.cfg.StartedAt)
 	}
 	if k.legacyTimer == nil && newer != 0 && k.lastRelist <= newer {
-		ps.waitRelist = true
+		if !ps.waitRelist {
+			ps.waitRelist = true
+			k.waiting++
+		}
 		return
 	}
 	ps.sync = newPodSync(ps)
@@ -55,9 +58,13 @@ func (ps *podState) startSync() {
 
 // relistDone releases the workers that wait for a fresh cache.
 func (k *Kubelet) relistDone() {
+	if k.waiting == 0 && !k.cfg.Straightforward {
+		return
+	}
 	for _, ps := range k.podOrder {
 		if ps.waitRelist {
 			ps.waitRelist = false
+			k.waiting--
 			ps.startSync()
 		}
 	}
