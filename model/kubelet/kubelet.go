@@ -87,7 +87,8 @@ type Config struct {
 	PullSlowdown float64
 	// Straightforward turns off the shortcuts that must not change what
 	// the kubelet does (a relist skipping its comparison when no container
-	// started or ended): tests run both ways and compare the logs.
+	// started or ended, a sync tick skipping its look at every pod before
+	// any is due): tests run both ways and compare the logs.
 	Straightforward bool
 	// StartedAt is when the kubelet process started. Kubelets of the
 	// initial nodes started long before the run; a restarted kubelet starts
@@ -166,6 +167,9 @@ type Kubelet struct {
 	// Without either, a relist has nothing to do, which is most seconds.
 	runtimeChanged bool
 	waiting        int
+	// requeueFrom is at or before every pod's requeueAt: a sync tick
+	// before it finds no pod due and need not look at each.
+	requeueFrom sim.Time
 }
 
 // New returns a kubelet for cfg.Node. Call Start to begin its loops.
@@ -287,12 +291,20 @@ func (k *Kubelet) syncUpdated(ps *podState) {
 // delay has passed get a sync (getPodsToSync).
 func (k *Kubelet) syncTick() {
 	now := k.e.Now()
+	if now < k.requeueFrom && !k.cfg.Straightforward {
+		return
+	}
+	next := sim.Never
 	for _, ps := range k.podOrder {
 		if ps.requeueAt != sim.Never && ps.requeueAt <= now {
 			ps.requeueAt = sim.Never
 			k.updatePod(ps)
 		}
+		next = min(next, ps.requeueAt)
 	}
+	// updatePod only schedules syncs, so no requeueAt moved during the
+	// loop; a later finishSync lowers requeueFrom as it requeues.
+	k.requeueFrom = next
 }
 
 func (k *Kubelet) housekeeping() {

@@ -99,6 +99,7 @@ func (ps *podState) finishSync(failed bool, backoffUntil sim.Time) {
 		delay = k.jitter(backOffPeriod, workerJitterFactor)
 	}
 	ps.requeueAt = now.Add(delay)
+	k.requeueFrom = min(k.requeueFrom, ps.requeueAt)
 	ps.working = false
 	if ps.pending {
 		ps.pending = false
