@@ -83,9 +83,8 @@ func TestDoProbeGating(t *testing.T) {
 				ps.keepStatus(corev1.PodStatus{Phase: tc.phase, ContainerStatuses: []corev1.ContainerStatus{cs}})
 			}
 			probe := httpGetProbe("/", tc.delay, 10, 3)
-			w := &probeWorker{k: h.k, ps: ps, c: c, typ: tc.typ, spec: probe, containerID: tc.workerID, onHold: tc.onHold}
-			w.initial = map[probeType]result{readiness: failure, liveness: success, startup: unknown}[tc.typ]
-			w.run, w.done = w.loop, w.answered
+			w := newProbeWorker(h.k, ps, c, tc.typ, probe)
+			w.containerID, w.onHold = tc.workerID, tc.onHold
 			if tc.workerID != "" {
 				w.storedID, w.stored = tc.workerID, w.initial
 			}
@@ -124,9 +123,8 @@ func TestThresholds(t *testing.T) {
 			ps.containers = []*containerState{c}
 			p := httpGetProbe("/", 0, 10, tc.fail)
 			p.SuccessThreshold = tc.success
-			w := &probeWorker{k: h.k, ps: ps, c: c, typ: tc.typ, spec: p, containerID: "c1", storedID: "c1"}
-			w.stored = tc.initial
-			w.run, w.done = w.loop, w.answered
+			w := newProbeWorker(h.k, ps, c, tc.typ, p)
+			w.containerID, w.storedID, w.stored = "c1", "c1", tc.initial
 			for i, r := range tc.results {
 				w.busy = true
 				w.finish(probeOutcome{result: r, instance: 1})

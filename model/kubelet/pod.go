@@ -60,9 +60,13 @@ type containerState struct {
 // read. Read through the pod's status, it costs a cache miss or two per
 // probe when thousands of pods are probed.
 type statusView struct {
+	hasStatus  bool      // the status manager has a status for the pod
+	terminal   bool      // the pod's phase is Succeeded or Failed
 	present    bool      // the cached status has the container
 	id         string    // its container ID
 	inst       *instance // the instance with that ID; nil if none
+	n          int       // inst's number
+	startedAt  sim.Time  // inst's start
 	running    bool      // state.running is set
 	terminated bool      // state.terminated is set
 	started    bool      // started is true

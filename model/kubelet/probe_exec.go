@@ -13,10 +13,10 @@ import (
 //
 // If the process that is answering dies before the answer is complete, the
 // probe fails at that moment: the connection is closed under it.
-func (w *probeWorker) execute(in *instance) {
+func (w *probeWorker) execute(in *instance, n int) {
 	now := w.k.e.Now()
 	target, o := w.probe(in, now)
-	o.instance = in.n
+	o.instance = n
 	w.outcome, w.target = o, target
 	h := w.k.e.After(o.duration, kindProbe, w.done)
 	if target != nil && o.duration > 0 {

@@ -15,20 +15,20 @@ import (
 // whether the worker keeps going and whether a probe is now running (its
 // result arrives later, through finish).
 func (w *probeWorker) doProbe() (keepGoing, running bool) {
-	ps := w.ps
-	st := &ps.status
+	// The worker reads a copy of the cached status (GetPodStatus copies):
+	// the results it sets below change the cache, not what this probe
+	// read. It reads the container's view of it, which holds all it needs
+	// (see statusView).
+	cs := w.c.view
 	// 1. No status yet: the pod has not been synced.
-	if !ps.hasStatus {
+	if !cs.hasStatus {
 		return true, false
 	}
 	// 2. A terminal pod ends the worker.
-	if st.Phase == corev1.PodFailed || st.Phase == corev1.PodSucceeded {
+	if cs.terminal {
 		return false, false
 	}
-	// 3. The container has no ID yet: wait. The worker reads a copy of the
-	// cached status (GetPodStatus copies): the results it sets below
-	// change the cache, not what this probe read.
-	cs := w.c.view
+	// 3. The container has no ID yet: wait.
 	if !cs.present || cs.id == "" {
 		return true, false
 	}
@@ -52,7 +52,7 @@ func (w *probeWorker) doProbe() (keepGoing, running bool) {
 	// ends only if the container will never run again.
 	if !cs.running {
 		w.set(failure)
-		return !cs.terminated || ps.pod.Spec.RestartPolicy != corev1.RestartPolicyNever, false
+		return !cs.terminated || w.ps.pod.Spec.RestartPolicy != corev1.RestartPolicyNever, false
 	}
 	// 7. The worker's own deletion check reads the pod as it was when the
 	// worker was created, which never has a deletionTimestamp: in practice
@@ -62,11 +62,10 @@ func (w *probeWorker) doProbe() (keepGoing, running bool) {
 	// 8. initialDelaySeconds: the cached StartedAt is cut to whole seconds,
 	// and the elapsed time truncated to whole seconds, so the first
 	// counted probe is at now ≥ floor_s(StartedAt) + initialDelaySeconds.
-	in := cs.inst
-	if in == nil {
+	if cs.inst == nil {
 		return true, false
 	}
-	if int32(w.k.e.Now().Sub(in.startedAt.Truncate(time.Second))/time.Second) < w.spec.InitialDelaySeconds {
+	if int32(w.k.e.Now().Sub(cs.startedAt.Truncate(time.Second))/time.Second) < w.initialDelay {
 		return true, false
 	}
 	// 9. Startup gates the others: a started container is no longer
@@ -75,7 +74,7 @@ func (w *probeWorker) doProbe() (keepGoing, running bool) {
 		return true, false
 	}
 	// 10. Probe.
-	w.execute(in)
+	w.execute(cs.inst, cs.n)
 	return true, true
 }
 
@@ -96,7 +95,7 @@ func (w *probeWorker) finish(o probeOutcome) {
 	}
 	*rec = record.Probe{
 		Header:    record.Header{Object: w.ps.object},
-		Container: w.c.spec.Name, Instance: o.instance, Probe: w.typ.recordName(),
+		Container: w.container, Instance: o.instance, Probe: w.typ.recordName(),
 		Result: o.recordResult(), Output: o.output, Duration: record.Dur(o.duration),
 	}
 	k.cfg.Log.Add(now, record.KindProbe, rec)

@@ -62,6 +62,10 @@ type probeWorker struct {
 	c    *containerState
 	typ  probeType
 	spec *corev1.Probe
+	// Copies of what every probe reads, kept in the worker: through the
+	// pod's spec they cost cache misses when thousands of pods are probed.
+	container    string // the container's name
+	initialDelay int32  // spec.InitialDelaySeconds
 
 	initial result
 	ticker  *sim.Ticker
@@ -106,20 +110,28 @@ func (k *Kubelet) addProbes(ps *podState) {
 			if s.p == nil || (s.t == startup && !k.cfg.Profile.StartupProbe()) {
 				continue
 			}
-			w := &probeWorker{k: k, ps: ps, c: c, typ: s.t, spec: defaulted(s.p), epoch: k.epoch}
-			switch s.t {
-			case readiness:
-				w.initial = failure
-			case liveness:
-				w.initial = success
-			default:
-				w.initial = unknown
-			}
-			w.run, w.done = w.loop, w.answered
+			w := newProbeWorker(k, ps, c, s.t, s.p)
 			c.probes[s.t] = w
 			w.start()
 		}
 	}
+}
+
+// newProbeWorker is newWorker: a worker of type t for container c of the
+// pod, with probe p, not yet started.
+func newProbeWorker(k *Kubelet, ps *podState, c *containerState, t probeType, p *corev1.Probe) *probeWorker {
+	w := &probeWorker{k: k, ps: ps, c: c, typ: t, spec: defaulted(p), epoch: k.epoch, container: c.spec.Name}
+	w.initialDelay = w.spec.InitialDelaySeconds
+	switch t {
+	case readiness:
+		w.initial = failure
+	case liveness:
+		w.initial = success
+	default:
+		w.initial = unknown
+	}
+	w.run, w.done = w.loop, w.answered
+	return w
 }
 
 // defaulted returns p with SetDefaults_Probe applied to fields left at zero

@@ -382,14 +382,17 @@ func (ps *podState) setStatus(st corev1.PodStatus) {
 func (ps *podState) keepStatus(st corev1.PodStatus) {
 	ps.hasStatus = true
 	ps.status = st
+	terminal := st.Phase == corev1.PodFailed || st.Phase == corev1.PodSucceeded
 	for _, c := range ps.containers {
-		c.view = statusView{}
+		c.view = statusView{hasStatus: true, terminal: terminal}
 		if cs := ps.statusOf(c); cs != nil {
-			c.view = statusView{
-				present: true, id: cs.ContainerID, inst: ps.instanceByID(c, cs.ContainerID),
-				running: cs.State.Running != nil, terminated: cs.State.Terminated != nil,
-				started: cs.Started != nil && *cs.Started,
+			v := &c.view
+			v.present, v.id = true, cs.ContainerID
+			if in := ps.instanceByID(c, cs.ContainerID); in != nil {
+				v.inst, v.n, v.startedAt = in, in.n, in.startedAt
 			}
+			v.running, v.terminated = cs.State.Running != nil, cs.State.Terminated != nil
+			v.started = cs.Started != nil && *cs.Started
 		}
 	}
 }
