@@ -52,8 +52,12 @@ type Scheduler struct {
 
 	nodes  []*nodeInfo // in the order they were added, as the node tree lists one zone
 	byName map[string]*nodeInfo
-	// assigned are the pods the cache counts on a node, bound or assumed.
+	// assigned are the pods the cache counts on a node, bound or assumed,
+	// as last seen: the assumed copy until the informer reports the pod
+	// bound, then the latest version the informer delivered.
 	assigned map[types.UID]*corev1.Pod
+	// spread counts the assigned pods the default spreading matches.
+	spread *spreadCounts
 	// nextStart is nextStartNodeIndex: where the next search for feasible
 	// nodes begins, in large clusters.
 	nextStart int
@@ -71,7 +75,7 @@ type Scheduler struct {
 func New(cfg Config) *Scheduler {
 	return &Scheduler{
 		cfg: cfg, e: cfg.Engine, rng: cfg.Engine.Rand("scheduler"),
-		byName: map[string]*nodeInfo{}, assigned: map[types.UID]*corev1.Pod{},
+		byName: map[string]*nodeInfo{}, assigned: map[types.UID]*corev1.Pod{}, spread: newSpreadCounts(),
 		queued: map[types.UID]*queuedPod{}, recorded: map[types.UID]bool{},
 	}
 }
@@ -174,12 +178,32 @@ func responsible(pod *corev1.Pod) bool {
 	return pod.Spec.SchedulerName == "" || pod.Spec.SchedulerName == Name
 }
 
-// assume counts pod on node in the cache.
+// assume counts pod on node (its spec.nodeName) in the cache.
 func (s *Scheduler) assume(pod *corev1.Pod, node string) {
 	s.assigned[pod.UID] = pod
 	if ni, ok := s.byName[node]; ok {
 		ni.addPod(pod)
 	}
+	s.spread.add(pod)
+}
+
+// update replaces the cached version of an assigned pod with pod, as
+// cache.go updatePod does: the old version's requests and spreading
+// count are taken off its node and the new one's put on pod's node.
+func (s *Scheduler) update(pod *corev1.Pod) {
+	old := s.assigned[pod.UID]
+	if old == pod {
+		return
+	}
+	s.assigned[pod.UID] = pod
+	if ni, ok := s.byName[old.Spec.NodeName]; ok {
+		ni.removePod(old)
+	}
+	if ni, ok := s.byName[pod.Spec.NodeName]; ok {
+		ni.addPod(pod)
+	}
+	s.spread.sub(old)
+	s.spread.add(pod)
 }
 
 func (s *Scheduler) forget(uid types.UID) {
@@ -188,6 +212,7 @@ func (s *Scheduler) forget(uid types.UID) {
 	if ni, ok := s.byName[pod.Spec.NodeName]; ok {
 		ni.removePod(pod)
 	}
+	s.spread.sub(pod)
 }
 
 // wake asks for a scheduling cycle if none is pending: scheduleOne runs
@@ -289,7 +314,10 @@ func (s *Scheduler) selectHost(c *candidate, feasible []*nodeInfo) string {
 
 // bind is the binding cycle's Bind: the API server sets spec.nodeName and
 // the PodScheduled condition, and the scheduler records Scheduled. A pod
-// deleted or bound meanwhile is forgotten.
+// deleted or bound meanwhile is forgotten, if the cache still holds the
+// assumed copy: only an assumed pod can be forgotten (cache.go
+// ForgetPod); once the informer has reported the pod bound, the cache
+// keeps that.
 func (s *Scheduler) bind(assumed *corev1.Pod, node string) {
 	cur, ok := s.cfg.Store.Pods.Get(assumed.Namespace, assumed.Name)
 	if !ok || cur.UID != assumed.UID || cur.Spec.NodeName != "" || cur.DeletionTimestamp != nil {

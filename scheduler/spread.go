@@ -28,28 +28,12 @@ const (
 // spread over the nodes.
 func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 {
 	out := make([]int64, len(feasible))
-	counts := func(matches func(*corev1.Pod) bool) []int64 {
-		c := make([]int64, len(feasible))
-		idx := map[string]int{}
-		for i, ni := range feasible {
-			idx[ni.node.Name] = i
-		}
-		// Counting: the order of the map's iteration does not matter.
-		for _, p := range s.assigned {
-			i, ok := idx[p.Spec.NodeName]
-			if !ok || p.DeletionTimestamp != nil || p.Namespace != pod.Namespace || !matches(p) {
-				continue
-			}
-			c[i]++
-		}
-		return c
-	}
 	if s.cfg.Profile.AtLeast(20) {
 		sel := s.defaultSelector(pod)
 		if sel.Empty() {
 			return out // no default constraints: the plugin skips
 		}
-		cnt := counts(func(p *corev1.Pod) bool { return sel.Matches(labels.Set(p.Labels)) })
+		cnt := s.matchingPods(pod.Namespace, sel, feasible)
 		// scoring.go Score and NormalizeScore.
 		w := math.Log(float64(len(feasible) + 2))
 		raw := make([]int64, len(feasible))
@@ -76,14 +60,7 @@ func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 
 		}
 		return out
 	}
-	cnt := counts(func(p *corev1.Pod) bool {
-		for _, sel := range sels {
-			if !sel.Matches(labels.Set(p.Labels)) {
-				return false
-			}
-		}
-		return true
-	})
+	cnt := s.matchingPods(pod.Namespace, allOf(sels), feasible)
 	var maxCount int64
 	for _, c := range cnt {
 		maxCount = max(maxCount, c)
@@ -95,6 +72,34 @@ func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 
 			f = maxScore * float64(maxCount-c) / float64(maxCount)
 		}
 		out[i] = selectorSpreadWeight * int64(f)
+	}
+	return out
+}
+
+// matchingPods is, for each feasible node, the number of assigned pods on
+// it in namespace that match sel and are not terminating.
+func (s *Scheduler) matchingPods(namespace string, sel labels.Selector, feasible []*nodeInfo) []int64 {
+	cnt := make([]int64, len(feasible))
+	reqs, ok := sel.Requirements()
+	if !ok {
+		return cnt // labels.Nothing
+	}
+	c := s.spread.lookup(namespace, sel, reqs, s.assigned)
+	for i, ni := range feasible {
+		cnt[i] = int64(c.perNode[ni.node.Name])
+	}
+	return cnt
+}
+
+// allOf is the selector that matches what every one of sels matches.
+func allOf(sels []labels.Selector) labels.Selector {
+	out := labels.NewSelector()
+	for _, sel := range sels {
+		reqs, ok := sel.Requirements()
+		if !ok {
+			return labels.Nothing()
+		}
+		out = out.Add(reqs...)
 	}
 	return out
 }

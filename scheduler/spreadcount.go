@@ -1,0 +1,138 @@
+package scheduler
+
+import (
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// spreadCounts keeps, for the spreading selectors the scheduler has asked
+// about, how many assigned pods each node has that the spreading counts:
+// not terminating, in the selector's namespace, matching the selector
+// (podtopologyspread/common.go countPodsMatchSelector; 1.11
+// selector_spreading.go CalculateSpreadPriorityMap). kube-scheduler counts
+// them afresh over each node's pods at every cycle; keeping the counts as
+// the cache's pods change gives the same numbers at a cost per cycle of the
+// feasible nodes rather than of every assigned pod.
+//
+// A selector's counts are made by one pass over the assigned pods when it
+// is first asked about, then kept up to date by add and sub, which the
+// scheduler calls for every pod it puts into or takes out of its cache
+// (an update is a sub of the old pod and an add of the new). Counts are
+// sums, so they do not depend on the order of any map's iteration.
+//
+// The selectors in play are those of the Services and ReplicaSets of the
+// pods being scheduled: one per namespace and ReplicaSet, so a handful
+// plus one per rollout revision. To keep that bounded in a long run, an
+// entry is dropped when its count falls back to zero (the old revision's
+// pods are gone or terminating), and every entry at zero is dropped when a
+// new one is made; a dropped selector asked about again is counted afresh.
+type spreadCounts struct {
+	byKey map[string]*selectorCount
+	// byNamespace lists the entries of each namespace in the order they
+	// were made, for add and sub: a pod only counts in its namespace.
+	byNamespace map[string][]*selectorCount
+}
+
+// selectorCount is the count of one namespace and selector, by node name
+// (pods are counted on the node they name, whether or not the scheduler
+// knows that node yet).
+type selectorCount struct {
+	key       string
+	namespace string
+	selector  labels.Selector
+	reqs      labels.Requirements
+	perNode   map[string]int
+	total     int
+}
+
+func newSpreadCounts() *spreadCounts {
+	return &spreadCounts{byKey: map[string]*selectorCount{}, byNamespace: map[string][]*selectorCount{}}
+}
+
+// counted is the spreading's test of an assigned pod.
+func (c *selectorCount) counted(p *corev1.Pod) bool {
+	return p.DeletionTimestamp == nil && p.Namespace == c.namespace && c.selector.Matches(labels.Set(p.Labels))
+}
+
+// lookup returns the counts of the pods in namespace matching sel, making
+// them from assigned if they are not kept. sel must be a selector with
+// requirements (not labels.Nothing). A key that two different selectors
+// share (only possible with label values the API would reject) is counted
+// afresh and not kept.
+func (s *spreadCounts) lookup(namespace string, sel labels.Selector, reqs labels.Requirements, assigned map[types.UID]*corev1.Pod) *selectorCount {
+	key := namespace + "\x00" + sel.String()
+	if c, ok := s.byKey[key]; ok {
+		if slices.EqualFunc(c.reqs, reqs, labels.Requirement.Equal) {
+			return c
+		}
+		return countAll(&selectorCount{namespace: namespace, selector: sel, reqs: reqs}, assigned)
+	}
+	s.dropZeros()
+	c := countAll(&selectorCount{key: key, namespace: namespace, selector: sel, reqs: reqs}, assigned)
+	s.byKey[key] = c
+	s.byNamespace[namespace] = append(s.byNamespace[namespace], c)
+	return c
+}
+
+// countAll fills c by one pass over the assigned pods.
+func countAll(c *selectorCount, assigned map[types.UID]*corev1.Pod) *selectorCount {
+	c.perNode = map[string]int{}
+	for _, p := range assigned {
+		if c.counted(p) {
+			c.perNode[p.Spec.NodeName]++
+			c.total++
+		}
+	}
+	return c
+}
+
+// add counts a pod that enters the scheduler's cache.
+func (s *spreadCounts) add(p *corev1.Pod) { s.change(p, 1) }
+
+// sub uncounts a pod that leaves the scheduler's cache, or the old version
+// of a pod that is updated.
+func (s *spreadCounts) sub(p *corev1.Pod) { s.change(p, -1) }
+
+func (s *spreadCounts) change(p *corev1.Pod, delta int) {
+	if p.DeletionTimestamp != nil {
+		return // counted nowhere
+	}
+	zeros := false
+	for _, c := range s.byNamespace[p.Namespace] {
+		if !c.selector.Matches(labels.Set(p.Labels)) {
+			continue
+		}
+		n := c.perNode[p.Spec.NodeName] + delta
+		if n == 0 {
+			delete(c.perNode, p.Spec.NodeName)
+		} else {
+			c.perNode[p.Spec.NodeName] = n
+		}
+		c.total += delta
+		zeros = zeros || c.total == 0
+	}
+	if zeros {
+		s.dropZeros()
+	}
+}
+
+// dropZeros forgets the entries that count no pod.
+func (s *spreadCounts) dropZeros() {
+	for ns, list := range s.byNamespace {
+		kept := slices.DeleteFunc(list, func(c *selectorCount) bool {
+			if c.total != 0 {
+				return false
+			}
+			delete(s.byKey, c.key)
+			return true
+		})
+		if len(kept) == 0 {
+			delete(s.byNamespace, ns)
+		} else {
+			s.byNamespace[ns] = kept
+		}
+	}
+}
