@@ -151,6 +151,11 @@ func (s *Scheduler) podEvent(ev store.EventType, pod, _ *corev1.Pod) {
 			}
 		case !cached:
 			s.assume(pod, pod.Spec.NodeName)
+		default:
+			// The cache keeps the latest version of an assigned pod
+			// (cache.go AddPod of an assumed pod, UpdatePod): the
+			// spreading must see a deletionTimestamp or new labels.
+			s.update(pod)
 		}
 		return
 	}
@@ -321,7 +326,7 @@ func (s *Scheduler) selectHost(c *candidate, feasible []*nodeInfo) string {
 func (s *Scheduler) bind(assumed *corev1.Pod, node string) {
 	cur, ok := s.cfg.Store.Pods.Get(assumed.Namespace, assumed.Name)
 	if !ok || cur.UID != assumed.UID || cur.Spec.NodeName != "" || cur.DeletionTimestamp != nil {
-		if _, cached := s.assigned[assumed.UID]; cached && (!ok || cur.UID != assumed.UID || cur.Spec.NodeName != node) {
+		if s.assigned[assumed.UID] == assumed && (!ok || cur.UID != assumed.UID || cur.Spec.NodeName != node) {
 			s.forget(assumed.UID)
 		}
 		return
