@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"math"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -33,7 +34,7 @@ func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 
 		if sel.Empty() {
 			return out // no default constraints: the plugin skips
 		}
-		cnt := s.matchingPods(pod.Namespace, sel, feasible)
+		cnt := s.matchingPods(pod.Namespace, []labels.Selector{sel}, feasible)
 		// scoring.go Score and NormalizeScore.
 		w := math.Log(float64(len(feasible) + 2))
 		raw := make([]int64, len(feasible))
@@ -60,7 +61,13 @@ func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 
 		}
 		return out
 	}
-	cnt := s.matchingPods(pod.Namespace, allOf(sels), feasible)
+	// A pod counts if it matches any of the selectors up to 1.11 (1.11
+	// selector_spreading.go CalculateSpreadPriorityMap; 1.1
+	// CalculateSpreadPriority), all of them from 1.14 (kubernetes#72801).
+	if s.cfg.Profile.AtLeast(14) {
+		sels = []labels.Selector{allOf(sels)}
+	}
+	cnt := s.matchingPods(pod.Namespace, sels, feasible)
 	var maxCount int64
 	for _, c := range cnt {
 		maxCount = max(maxCount, c)
@@ -77,14 +84,17 @@ func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 
 }
 
 // matchingPods is, for each feasible node, the number of assigned pods on
-// it in namespace that match sel and are not terminating.
-func (s *Scheduler) matchingPods(namespace string, sel labels.Selector, feasible []*nodeInfo) []int64 {
+// it in namespace that any of anyOf matches and that are not terminating.
+func (s *Scheduler) matchingPods(namespace string, anyOf []labels.Selector, feasible []*nodeInfo) []int64 {
 	cnt := make([]int64, len(feasible))
-	reqs, ok := sel.Requirements()
-	if !ok {
-		return cnt // labels.Nothing
+	anyOf = slices.DeleteFunc(slices.Clone(anyOf), func(sel labels.Selector) bool {
+		_, ok := sel.Requirements()
+		return !ok // labels.Nothing matches nothing
+	})
+	if len(anyOf) == 0 {
+		return cnt
 	}
-	c := s.spread.lookup(namespace, sel, reqs, s.assigned)
+	c := s.spread.lookup(namespace, anyOf, s.assigned)
 	for i, ni := range feasible {
 		cnt[i] = int64(c.perNode[ni.node.Name])
 	}

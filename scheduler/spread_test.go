@@ -91,3 +91,46 @@ func TestSpreadingSkipsTerminating(t *testing.T) {
 		}
 	}
 }
+
+// TestSpreadingSelectorsAnyOrAll pins how a pod's several spreading
+// selectors combine, in a rollout behind a Service: 1.11's SelectorSpread
+// counts a pod matching any of them (selector_spreading.go
+// CalculateSpreadPriorityMap), so the old ReplicaSet's pods, which the
+// Service selects, count for the new one's; from 1.14 a pod must match all
+// of them (kubernetes#72801; one merged selector in helper.DefaultSelector
+// from 1.20), so they do not. Two old pods run on n1 and one new pod on
+// n2: the next new pod goes to n2 on 1.11 and to n1 after.
+func TestSpreadingSelectorsAnyOrAll(t *testing.T) {
+	for _, tc := range []struct{ release, want string }{
+		{"1.1", "n2"}, {"1.11", "n2"}, {"1.14", "n1"}, {"1.18", "n1"}, {"1.20", "n1"}, {"1.36", "n1"},
+	} {
+		for seed := uint64(1); seed <= 5; seed++ {
+			t.Run(fmt.Sprintf("%s/seed%d", tc.release, seed), func(t *testing.T) {
+				h := newHarness(tc.release, seed, node("n1", "64", "256Gi", 110), node("n2", "64", "256Gi", 110))
+				h.st.Services.Create(&corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "default"},
+					Spec: corev1.ServiceSpec{Selector: map[string]string{"app": "web"}}})
+				yes := true
+				for _, rev := range []string{"1", "2"} {
+					h.st.ReplicaSets.Create(&appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Name: "web-" + rev, Namespace: "default"},
+						Spec: appsv1.ReplicaSetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web", "pod-template-hash": rev}}}})
+				}
+				web := func(name, rev, node string) {
+					p := pod(name, "", "")
+					p.Labels = map[string]string{"app": "web", "pod-template-hash": rev}
+					p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "web-" + rev, Controller: &yes}}
+					p.Spec.NodeName = node
+					h.createPod(p)
+				}
+				web("web-1-a", "1", "n1")
+				web("web-1-b", "1", "n1")
+				web("web-2-a", "2", "n2")
+				h.e.RunUntil(h.e.Now().Add(time.Second))
+				web("web-2-b", "2", "")
+				h.e.RunUntil(h.e.Now().Add(time.Second))
+				if got := h.pod("web-2-b").Spec.NodeName; got != tc.want {
+					t.Errorf("new pod on %q, want %s", got, tc.want)
+				}
+			})
+		}
+	}
+}

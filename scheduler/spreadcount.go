@@ -10,9 +10,9 @@ import (
 
 // spreadCounts keeps, for the spreading selectors the scheduler has asked
 // about, how many assigned pods each node has that the spreading counts:
-// not terminating, in the selector's namespace, matching the selector
-// (podtopologyspread/common.go countPodsMatchSelector; 1.11
-// selector_spreading.go CalculateSpreadPriorityMap). kube-scheduler counts
+// not terminating, in the selectors' namespace, matching the selector
+// (podtopologyspread/common.go countPodsMatchSelector) or, before 1.14,
+// any of them (1.11 selector_spreading.go CalculateSpreadPriorityMap). kube-scheduler counts
 // them afresh over each node's pods at every cycle; keeping the counts as
 // the cache's pods change gives the same numbers at a cost per cycle of the
 // feasible nodes rather than of every assigned pod.
@@ -36,14 +36,16 @@ type spreadCounts struct {
 	byNamespace map[string][]*selectorCount
 }
 
-// selectorCount is the count of one namespace and selector, by node name
-// (pods are counted on the node they name, whether or not the scheduler
-// knows that node yet).
+// selectorCount is the count of one namespace and list of selectors, by
+// node name (pods are counted on the node they name, whether or not the
+// scheduler knows that node yet). A pod counts if any of the selectors
+// matches it: one selector for the releases that match all of a pod's
+// selectors (their AND is one selector), several for those that match any.
 type selectorCount struct {
 	key       string
 	namespace string
-	selector  labels.Selector
-	reqs      labels.Requirements
+	anyOf     []labels.Selector
+	reqs      []labels.Requirements // of each of anyOf
 	perNode   map[string]int
 	total     int
 }
@@ -54,24 +56,40 @@ func newSpreadCounts() *spreadCounts {
 
 // counted is the spreading's test of an assigned pod.
 func (c *selectorCount) counted(p *corev1.Pod) bool {
-	return p.DeletionTimestamp == nil && p.Namespace == c.namespace && c.selector.Matches(labels.Set(p.Labels))
+	return p.DeletionTimestamp == nil && p.Namespace == c.namespace && c.matches(labels.Set(p.Labels))
 }
 
-// lookup returns the counts of the pods in namespace matching sel, making
-// them from assigned if they are not kept. sel must be a selector with
-// requirements (not labels.Nothing). A key that two different selectors
-// share (only possible with label values the API would reject) is counted
-// afresh and not kept.
-func (s *spreadCounts) lookup(namespace string, sel labels.Selector, reqs labels.Requirements, assigned map[types.UID]*corev1.Pod) *selectorCount {
-	key := namespace + "\x00" + sel.String()
+func (c *selectorCount) matches(l labels.Set) bool {
+	for _, sel := range c.anyOf {
+		if sel.Matches(l) {
+			return true
+		}
+	}
+	return false
+}
+
+// lookup returns the counts of the pods in namespace that any of anyOf
+// matches, making them from assigned if they are not kept. Each selector
+// must have requirements (not labels.Nothing). A key that two different
+// lists share (only possible with label values the API would reject) is
+// counted afresh and not kept.
+func (s *spreadCounts) lookup(namespace string, anyOf []labels.Selector, assigned map[types.UID]*corev1.Pod) *selectorCount {
+	key := namespace
+	reqs := make([]labels.Requirements, len(anyOf))
+	for i, sel := range anyOf {
+		key += "\x00" + sel.String()
+		reqs[i], _ = sel.Requirements()
+	}
 	if c, ok := s.byKey[key]; ok {
-		if slices.EqualFunc(c.reqs, reqs, labels.Requirement.Equal) {
+		if slices.EqualFunc(c.reqs, reqs, func(a, b labels.Requirements) bool {
+			return slices.EqualFunc(a, b, labels.Requirement.Equal)
+		}) {
 			return c
 		}
-		return countAll(&selectorCount{namespace: namespace, selector: sel, reqs: reqs}, assigned)
+		return countAll(&selectorCount{namespace: namespace, anyOf: anyOf, reqs: reqs}, assigned)
 	}
 	s.dropZeros()
-	c := countAll(&selectorCount{key: key, namespace: namespace, selector: sel, reqs: reqs}, assigned)
+	c := countAll(&selectorCount{key: key, namespace: namespace, anyOf: anyOf, reqs: reqs}, assigned)
 	s.byKey[key] = c
 	s.byNamespace[namespace] = append(s.byNamespace[namespace], c)
 	return c
@@ -102,7 +120,7 @@ func (s *spreadCounts) change(p *corev1.Pod, delta int) {
 	}
 	zeros := false
 	for _, c := range s.byNamespace[p.Namespace] {
-		if !c.selector.Matches(labels.Set(p.Labels)) {
+		if !c.matches(labels.Set(p.Labels)) {
 			continue
 		}
 		n := c.perNode[p.Spec.NodeName] + delta

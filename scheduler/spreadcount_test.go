@@ -19,12 +19,18 @@ import (
 // recount is the spreading's count as kube-scheduler makes it, afresh over
 // every pod of every node (podtopologyspread/common.go
 // countPodsMatchSelector; 1.11 selector_spreading.go): the assigned pods
-// not terminating, in namespace, matching sel, by node name.
-func recount(assigned map[types.UID]*corev1.Pod, namespace string, sel labels.Selector) map[string]int {
+// not terminating, in namespace, matching any of anyOf, by node name.
+func recount(assigned map[types.UID]*corev1.Pod, namespace string, anyOf []labels.Selector) map[string]int {
 	out := map[string]int{}
 	for _, p := range assigned {
-		if p.DeletionTimestamp == nil && p.Namespace == namespace && sel.Matches(labels.Set(p.Labels)) {
-			out[p.Spec.NodeName]++
+		if p.DeletionTimestamp != nil || p.Namespace != namespace {
+			continue
+		}
+		for _, sel := range anyOf {
+			if sel.Matches(labels.Set(p.Labels)) {
+				out[p.Spec.NodeName]++
+				break
+			}
 		}
 	}
 	return out
@@ -51,10 +57,11 @@ func drawSpreadPod(t *rapid.T, uid types.UID) *corev1.Pod {
 	return p
 }
 
-// drawSelector draws a spreading selector as the scheduler makes them:
-// from a Service's map, a ReplicaSet's label selector, or the AND of
-// several.
-func drawSelector(t *rapid.T) labels.Selector {
+// drawSelectors draws the spreading selectors of a pod as the scheduler
+// makes them from its Services' maps and ReplicaSets' label selectors:
+// their AND as one selector, or the list of them, any of which counts a
+// pod (before 1.14).
+func drawSelectors(t *rapid.T) []labels.Selector {
 	one := func() labels.Selector {
 		ls := &metav1.LabelSelector{MatchLabels: map[string]string{}}
 		for _, k := range []string{"app", "pod-template-hash"} {
@@ -80,7 +87,10 @@ func drawSelector(t *rapid.T) labels.Selector {
 	for rapid.Bool().Draw(t, "and") && len(sels) < 3 {
 		sels = append(sels, one())
 	}
-	return allOf(sels)
+	if rapid.Bool().Draw(t, "any") {
+		return sels
+	}
+	return []labels.Selector{allOf(sels)}
 }
 
 // TestSpreadCountsProperty checks that the counts the scheduler keeps as
@@ -100,11 +110,10 @@ func TestSpreadCountsProperty(t *testing.T) {
 			switch {
 			case op == "lookup":
 				ns := rapid.SampledFrom([]string{"default", "other"}).Draw(t, "lookup-namespace")
-				sel := drawSelector(t)
-				reqs, _ := sel.Requirements()
-				got := s.spread.lookup(ns, sel, reqs, s.assigned).perNode
-				if diff := cmp.Diff(recount(s.assigned, ns, sel), got, cmpopts.EquateEmpty()); diff != "" {
-					t.Fatalf("step %d: lookup %s/%s (-recount +kept):\n%s", step, ns, sel, diff)
+				sels := drawSelectors(t)
+				got := s.spread.lookup(ns, sels, s.assigned).perNode
+				if diff := cmp.Diff(recount(s.assigned, ns, sels), got, cmpopts.EquateEmpty()); diff != "" {
+					t.Fatalf("step %d: lookup %s/%v (-recount +kept):\n%s", step, ns, sels, diff)
 				}
 			case op == "forget" && cached:
 				s.forget(uid)
@@ -115,7 +124,7 @@ func TestSpreadCountsProperty(t *testing.T) {
 				s.update(drawSpreadPod(t, uid))
 			}
 			for key, c := range s.spread.byKey {
-				want := recount(s.assigned, c.namespace, c.selector)
+				want := recount(s.assigned, c.namespace, c.anyOf)
 				if diff := cmp.Diff(want, c.perNode, cmpopts.EquateEmpty()); diff != "" {
 					t.Fatalf("step %d: %q (-recount +kept):\n%s", step, key, diff)
 				}
@@ -157,15 +166,14 @@ func TestSpreadCountsProperty(t *testing.T) {
 func TestSpreadCountsDropZeros(t *testing.T) {
 	h := newHarness("1.36", 1, node("n1", "4", "8Gi", 110))
 	s := h.s
-	sel := labels.SelectorFromSet(labels.Set{"app": "web"})
-	reqs, _ := sel.Requirements()
+	sel := []labels.Selector{labels.SelectorFromSet(labels.Set{"app": "web"})}
 	web := func(uid string) *corev1.Pod {
 		p := pod(uid, "", "")
 		p.UID, p.Labels, p.Spec.NodeName = types.UID(uid), map[string]string{"app": "web"}, "n1"
 		return p
 	}
 	s.assume(web("a"), "n1")
-	if got := s.spread.lookup("default", sel, reqs, s.assigned).perNode["n1"]; got != 1 {
+	if got := s.spread.lookup("default", sel, s.assigned).perNode["n1"]; got != 1 {
 		t.Fatalf("count %d, want 1", got)
 	}
 	gone := web("a")
@@ -176,7 +184,7 @@ func TestSpreadCountsDropZeros(t *testing.T) {
 		t.Fatalf("kept %v after its only pod began terminating", slices.Collect(maps.Keys(s.spread.byKey)))
 	}
 	s.assume(web("b"), "n1")
-	if got := s.spread.lookup("default", sel, reqs, s.assigned).perNode["n1"]; got != 1 {
+	if got := s.spread.lookup("default", sel, s.assigned).perNode["n1"]; got != 1 {
 		t.Fatalf("count %d after a new pod, want 1", got)
 	}
 }
