@@ -12,10 +12,10 @@ import (
 // about, how many assigned pods each node has that the spreading counts:
 // not terminating, in the selectors' namespace, matching the selector
 // (podtopologyspread/common.go countPodsMatchSelector) or, before 1.14,
-// any of them (1.11 selector_spreading.go CalculateSpreadPriorityMap). kube-scheduler counts
-// them afresh over each node's pods at every cycle; keeping the counts as
-// the cache's pods change gives the same numbers at a cost per cycle of the
-// feasible nodes rather than of every assigned pod.
+// any of them (1.11 selector_spreading.go CalculateSpreadPriorityMap).
+// kube-scheduler counts them afresh over each node's pods at every cycle;
+// keeping the counts as the cache's pods change gives the same numbers at
+// a cost per cycle of the feasible nodes rather than of every assigned pod.
 //
 // A selector's counts are made by one pass over the assigned pods when it
 // is first asked about, then kept up to date by add and sub, which the
