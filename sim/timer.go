@@ -83,14 +83,23 @@ type Ticker struct {
 // NewTicker returns a running ticker whose first tick comes d from now. It
 // panics if d is not positive, as time.NewTicker does.
 func (e *Engine) NewTicker(d Duration, k Kind, fn func()) *Ticker {
-	t := &Ticker{e: e, kind: k, fn: fn}
+	t := new(Ticker)
+	e.StartTicker(t, d, k, fn)
+	return t
+}
+
+// StartTicker starts *t as NewTicker starts a new ticker, for a Ticker the
+// caller allocated, typically inside the struct of the ticker's reader: a
+// model with thousands of tickers then touches one object per tick instead
+// of two. *t must not be copied once started.
+func (e *Engine) StartTicker(t *Ticker, d Duration, k Kind, fn func()) {
+	*t = Ticker{e: e, kind: k, fn: fn}
 	t.onTick = t.tick
 	t.deliver = func() {
 		t.dh = Handle{}
 		t.fn()
 	}
 	t.Reset(d)
-	return t
 }
 
 func (t *Ticker) tick() {

@@ -56,6 +56,26 @@ type containerState struct {
 	view statusView
 }
 
+// live returns the instance of c a network probe reaches now, the newest if
+// it runs, and its process; nil if none runs.
+func (c *containerState) live() (*instance, Process) {
+	if in := c.newest(); in != nil && in.running {
+		return in, in.proc
+	}
+	return nil, nil
+}
+
+// runtimeChanged tells c's probe workers that its newest instance started
+// or ended.
+func (c *containerState) runtimeChanged() {
+	in, p := c.live()
+	for _, w := range c.probes {
+		if w != nil {
+			w.live, w.liveProc = in, p
+		}
+	}
+}
+
 // statusView is the part of a container's cached status that probe workers
 // read. Read through the pod's status, it costs a cache miss or two per
 // probe when thousands of pods are probed.

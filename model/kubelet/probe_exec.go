@@ -1,8 +1,6 @@
 package kubelet
 
 import (
-	"time"
-
 	"github.com/probesim/probesim/model/app"
 	"github.com/probesim/probesim/sim"
 )
@@ -81,20 +79,27 @@ func (k *Kubelet) abortInflight(in *instance) {
 // an instance that has died (until the next relist). An exec goes to the
 // container ID the kubelet knows.
 func (w *probeWorker) probe(in *instance, now sim.Time) (*instance, probeOutcome) {
-	timeout := sim.Duration(w.spec.TimeoutSeconds) * time.Second
-	h := &w.spec.ProbeHandler
 	var p Process = deadProcess{}
-	var target *instance
-	if cur := w.c.newest(); cur != nil && cur.running {
-		p, target = cur.proc, cur
+	target := w.live
+	if target != nil {
+		p = w.liveProc
 	}
-	if h.Exec != nil {
+	if w.httpGet == nil && w.spec.Exec != nil {
 		if !in.running {
 			return nil, probeOutcome{result: unknown, err: true, output: "container not running (" + in.id + ")"}
 		}
 		p, target = in.proc, in
 	}
-	o, crashed := w.k.runHandler(p, h, w.c.spec, w.ps.ip, &w.url, now, timeout)
+	if w.ip == "" {
+		w.ip = w.ps.ip
+	}
+	var o probeOutcome
+	var crashed bool
+	if w.httpGet != nil {
+		o, crashed = w.k.httpGetProbe(p, w.httpGet, w.httpPort, w.httpPortErr, w.httpPath, w.ip, &w.url, now, w.timeout)
+	} else {
+		o, crashed = w.k.runHandler(p, &w.spec.ProbeHandler, w.c.spec, w.ip, &w.url, now, w.timeout)
+	}
 	if crashed && target != nil {
 		// Serving this request ends the process: its exit moves.
 		w.k.watchExit(w.ps, w.c, target)

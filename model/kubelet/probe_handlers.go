@@ -28,13 +28,7 @@ func (k *Kubelet) runHandler(p Process, h *corev1.ProbeHandler, c *corev1.Contai
 	switch {
 	case h.HTTPGet != nil:
 		port, err := resolvePort(h.HTTPGet.Port, c)
-		if err != nil {
-			return probeOutcome{result: unknown, err: true, output: err.Error()}, false
-		}
-		if *url == "" || ip == "" {
-			*url = httpURL(h.HTTPGet, ip, port)
-		}
-		return k.httpProbe(p, now, timeout, ip, *url, port, h.HTTPGet)
+		return k.httpGetProbe(p, h.HTTPGet, port, err, requestPath(h.HTTPGet.Path), ip, url, now, timeout)
 	case h.TCPSocket != nil:
 		port, err := resolvePort(h.TCPSocket.Port, c)
 		if err != nil {
@@ -55,6 +49,18 @@ func (k *Kubelet) runHandler(p Process, h *corev1.ProbeHandler, c *corev1.Contai
 	return probeOutcome{result: unknown, err: true, output: "missing probe handler"}, false
 }
 
+// httpGetProbe runs HTTP probe g, its port resolved (or portErr, a prober
+// error) and its request path given.
+func (k *Kubelet) httpGetProbe(p Process, g *corev1.HTTPGetAction, port int, portErr error, path, ip string, url *string, now sim.Time, timeout sim.Duration) (probeOutcome, bool) {
+	if portErr != nil {
+		return probeOutcome{result: unknown, err: true, output: portErr.Error()}, false
+	}
+	if *url == "" || ip == "" {
+		*url = httpURL(g, ip, port)
+	}
+	return k.httpProbe(p, now, timeout, ip, *url, port, path)
+}
+
 // timedOut reports whether a reply misses the client's deadline.
 func timedOut(r app.Reply, now sim.Time, timeout sim.Duration) bool {
 	return r.Kind == app.Hang || r.End.Sub(now) >= timeout
@@ -64,8 +70,7 @@ func timedOut(r app.Reply, now sim.Time, timeout sim.Duration) bool {
 // timeout covers the whole exchange; 200-399 succeed, with the status in
 // the output otherwise; redirects to the same host are followed, up to ten;
 // a redirect to another host is a warning that counts as success.
-func (k *Kubelet) httpProbe(p Process, now sim.Time, timeout sim.Duration, ip, target string, port int, g *corev1.HTTPGetAction) (probeOutcome, bool) {
-	path := requestPath(g.Path)
+func (k *Kubelet) httpProbe(p Process, now sim.Time, timeout sim.Duration, ip, target string, port int, path string) (probeOutcome, bool) {
 	t := now
 	crashed := false
 	host := func() string { return ip + ":" + strconv.Itoa(port) } // only on the rarer paths

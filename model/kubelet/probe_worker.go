@@ -19,7 +19,7 @@ func (w *probeWorker) doProbe() (keepGoing, running bool) {
 	// the results it sets below change the cache, not what this probe
 	// read. It reads the container's view of it, which holds all it needs
 	// (see statusView).
-	cs := w.c.view
+	cs := w.view
 	// 1. No status yet: the pod has not been synced.
 	if !cs.hasStatus {
 		return true, false
@@ -94,7 +94,7 @@ func (w *probeWorker) finish(o probeOutcome) {
 		rec = new(record.Probe)
 	}
 	*rec = record.Probe{
-		Header:    record.Header{Object: w.ps.object},
+		Header:    record.Header{Object: w.object},
 		Container: w.container, Instance: o.instance, Probe: w.typ.recordName(),
 		Result: o.recordResult(), Output: o.output, Duration: record.Dur(o.duration),
 	}

@@ -57,6 +57,11 @@ var kindProbe = sim.NewKind("kubelet/probe", phaseProbe)
 // container of one pod for one probe type, from the pod's admission until
 // the pod is removed, across container restarts.
 type probeWorker struct {
+	// The ticker comes first, so that a tick and the worker it wakes share
+	// cache lines.
+	ticker        sim.Ticker
+	tickerStarted bool
+
 	k    *Kubelet
 	ps   *podState
 	c    *containerState
@@ -64,11 +69,24 @@ type probeWorker struct {
 	spec *corev1.Probe
 	// Copies of what every probe reads, kept in the worker: through the
 	// pod's spec they cost cache misses when thousands of pods are probed.
-	container    string // the container's name
-	initialDelay int32  // spec.InitialDelaySeconds
+	object       string       // the pod, as records name it
+	container    string       // the container's name
+	initialDelay int32        // spec.InitialDelaySeconds
+	timeout      sim.Duration // spec.TimeoutSeconds
+	ip           string       // the pod's IP, once it has one (it never changes)
+	// An HTTP probe's action, its port resolved and its path.
+	httpGet     *corev1.HTTPGetAction
+	httpPort    int
+	httpPortErr error
+	httpPath    string
+	// view is the container's statusView, copied here by setStatus.
+	view statusView
+	// live is the container's instance a network probe reaches now (the
+	// newest, if running; else nil) and its process, kept by the runtime.
+	live     *instance
+	liveProc Process
 
 	initial result
-	ticker  *sim.Ticker
 	run     func() // the worker loop's next iteration, bound once
 	done    func() // answered, bound once
 
@@ -120,8 +138,15 @@ func (k *Kubelet) addProbes(ps *podState) {
 // newProbeWorker is newWorker: a worker of type t for container c of the
 // pod, with probe p, not yet started.
 func newProbeWorker(k *Kubelet, ps *podState, c *containerState, t probeType, p *corev1.Probe) *probeWorker {
-	w := &probeWorker{k: k, ps: ps, c: c, typ: t, spec: defaulted(p), epoch: k.epoch, container: c.spec.Name}
+	w := &probeWorker{k: k, ps: ps, c: c, typ: t, spec: defaulted(p), epoch: k.epoch, object: ps.object, container: c.spec.Name}
 	w.initialDelay = w.spec.InitialDelaySeconds
+	w.timeout = sim.Duration(w.spec.TimeoutSeconds) * time.Second
+	if g := w.spec.HTTPGet; g != nil {
+		w.httpGet, w.httpPath = g, requestPath(g.Path)
+		w.httpPort, w.httpPortErr = resolvePort(g.Port, c.spec)
+	}
+	w.view = c.view
+	w.live, w.liveProc = c.live()
 	switch t {
 	case readiness:
 		w.initial = failure
@@ -168,7 +193,8 @@ func (w *probeWorker) period() sim.Duration {
 func (w *probeWorker) start() {
 	k := w.k
 	begin := func() {
-		w.ticker = k.e.NewTicker(w.period(), kindProbe, w.tick)
+		k.e.StartTicker(&w.ticker, w.period(), kindProbe, w.tick)
+		w.tickerStarted = true
 		w.busy = true
 		w.loop()
 	}
@@ -274,7 +300,7 @@ func (w *probeWorker) idle() {
 func (w *probeWorker) stop() {
 	w.stopped = true
 	w.busy = false
-	if w.ticker != nil {
+	if w.tickerStarted {
 		w.ticker.Stop()
 	}
 }

@@ -18,6 +18,7 @@ func (k *Kubelet) runContainer(ps *podState, c *containerState, id string) {
 		memLimit = q.Value()
 	}
 	in.proc = k.cfg.Apps.Start(c.spec.Image, in.n, now, memLimit, k.e.Rand(streamName))
+	c.runtimeChanged()
 	k.cfg.Log.Add(now, record.KindContainer, &record.Container{
 		Header:    record.Header{Object: ps.object},
 		Container: c.spec.Name, Instance: in.n, State: "running",
@@ -51,6 +52,7 @@ func (k *Kubelet) processExited(ps *podState, c *containerState, in *instance, c
 	in.running = false
 	in.finishedAt = now
 	k.runtimeChanged = true
+	c.runtimeChanged()
 	in.exitCode = code
 	in.reason = reason
 	k.e.Cancel(in.exit)

@@ -394,6 +394,11 @@ func (ps *podState) keepStatus(st corev1.PodStatus) {
 			v.running, v.terminated = cs.State.Running != nil, cs.State.Terminated != nil
 			v.started = cs.Started != nil && *cs.Started
 		}
+		for _, w := range c.probes {
+			if w != nil {
+				w.view = c.view
+			}
+		}
 	}
 }
 
