@@ -91,6 +91,8 @@ type Table[T Object] struct {
 	// every sync, and sorting ten thousand keys each time was most of the
 	// cost of a large run's start.
 	sorted []string
+	// indexes are kept in step with items; see NewIndex.
+	indexes []tableIndex[T]
 }
 
 // Observer hears of every change of a table the moment it is made, in the
@@ -122,6 +124,16 @@ func (t *Table[T]) Len() int { return len(t.items) }
 // List returns the table's objects sorted by namespace and name, so that
 // callers iterate in an order that does not depend on map layout.
 func (t *Table[T]) List() []T {
+	keys := t.keys()
+	out := make([]T, len(keys))
+	for i, k := range keys {
+		out[i] = t.items[k]
+	}
+	return out
+}
+
+// keys returns the sorted keys of items, sorting them at the first call.
+func (t *Table[T]) keys() []string {
 	if t.sorted == nil {
 		t.sorted = make([]string, 0, len(t.items))
 		for k := range t.items {
@@ -129,11 +141,7 @@ func (t *Table[T]) List() []T {
 		}
 		sort.Strings(t.sorted)
 	}
-	out := make([]T, len(t.sorted))
-	for i, k := range t.sorted {
-		out[i] = t.items[k]
-	}
-	return out
+	return t.sorted
 }
 
 // Watch registers fn to be told of every later change, delay after it
@@ -166,6 +174,9 @@ func (t *Table[T]) Create(o T) bool {
 		i, _ := slices.BinarySearch(t.sorted, k)
 		t.sorted = slices.Insert(t.sorted, i, k)
 	}
+	for _, x := range t.indexes {
+		x.add(k, o)
+	}
 	var zero T
 	t.notify(Added, o, zero)
 	return true
@@ -181,6 +192,9 @@ func (t *Table[T]) Update(o T) bool {
 	}
 	t.stamp(o)
 	t.items[k] = o
+	for _, x := range t.indexes {
+		x.update(k, o, old)
+	}
 	t.notify(Modified, o, old)
 	return true
 }
@@ -196,6 +210,9 @@ func (t *Table[T]) Delete(namespace, name string) bool {
 	delete(t.items, k)
 	if i, found := slices.BinarySearch(t.sorted, k); found {
 		t.sorted = slices.Delete(t.sorted, i, i+1)
+	}
+	for _, x := range t.indexes {
+		x.remove(k, old)
 	}
 	t.notify(Deleted, old, old)
 	return true
