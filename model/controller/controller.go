@@ -108,6 +108,10 @@ type Controller struct {
 	s     *store.Store
 	names *rand.Rand
 
+	// pods is the pod table indexed by controller, with each owner's
+	// status counts.
+	pods *store.Index[*corev1.Pod, podOwnerKey, podTally]
+
 	rsQueue *queue
 	dQueue  *queue
 	exp     map[string]*expectation
@@ -133,6 +137,7 @@ func New(cfg Config) *Controller {
 	}
 	c := &Controller{
 		cfg: cfg, e: cfg.Engine, s: cfg.Store,
+		pods:    newPodIndex(cfg.Store),
 		names:   cfg.Engine.Rand("controller/replicaset/names"),
 		exp:     map[string]*expectation{},
 		rollout: map[string]*record.Rollout{},
@@ -204,17 +209,6 @@ func (c *Controller) ownedReplicaSets(d *appsv1.Deployment) []*appsv1.ReplicaSet
 	for _, rs := range c.s.ReplicaSets.List() {
 		if rs.Namespace == d.Namespace && controllerUID(rs) == d.UID {
 			out = append(out, rs)
-		}
-	}
-	return out
-}
-
-// ownedPods lists the pods whose controller is rs, by name.
-func (c *Controller) ownedPods(rs *appsv1.ReplicaSet) []*corev1.Pod {
-	var out []*corev1.Pod
-	for _, p := range c.s.Pods.List() {
-		if p.Namespace == rs.Namespace && controllerUID(p) == rs.UID {
-			out = append(out, p)
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package controller
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,19 +88,16 @@ func (c *Controller) podEventForDeployment(ev store.EventType, pod, _ *corev1.Po
 	}
 }
 
-// podMap is getPodMapForDeployment, flattened: the pods of d's ReplicaSets.
+// podMap is getPodMapForDeployment, flattened: the pods of d's ReplicaSets,
+// by name.
 func (c *Controller) podMap(d *appsv1.Deployment, rsList []*appsv1.ReplicaSet) []*corev1.Pod {
-	uids := make(map[types.UID]bool, len(rsList))
+	uids := make([]types.UID, 0, len(rsList))
 	for _, rs := range rsList {
-		uids[rs.UID] = true
-	}
-	var out []*corev1.Pod
-	for _, p := range c.s.Pods.List() {
-		if p.Namespace == d.Namespace && uids[controllerUID(p)] {
-			out = append(out, p)
+		if !slices.Contains(uids, rs.UID) {
+			uids = append(uids, rs.UID)
 		}
 	}
-	return out
+	return c.podsOfOwners(d.Namespace, uids)
 }
 
 // syncDeployment is deployment_controller.go syncDeployment. It works on a

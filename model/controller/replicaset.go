@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"slices"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -131,20 +132,12 @@ func (c *Controller) syncReplicaSet(key string) {
 		return
 	}
 	needsSync := c.satisfied(key)
-	var active []*corev1.Pod
-	for _, p := range c.ownedPods(rs) {
-		// controller.FilterActivePods: terminating and terminal pods do
-		// not count, so they are replaced at once.
-		if isPodActive(p) {
-			active = append(active, p)
-		}
-	}
+	// The status is computed from the pods as they were before
+	// manageReplicas acted, as in the real sync, which lists them first.
+	st := c.rsStatus(rs)
 	if needsSync && rs.DeletionTimestamp == nil {
-		c.manageReplicas(active, rs, rsOwner(key))
+		c.manageReplicas(int(st.Replicas), rs, rsOwner(key))
 	}
-	// The status is computed from the pods listed before manageReplicas
-	// acted, as in the real sync.
-	st := c.rsStatus(rs, active)
 	if rs.Status.ObservedGeneration != rs.Generation || !apiequality.Semantic.DeepEqual(rs.Status, st) {
 		// updateReplicaSetStatus.
 		st.ObservedGeneration = rs.Generation
@@ -164,27 +157,36 @@ func (c *Controller) syncReplicaSet(key string) {
 	}
 }
 
-// rsStatus is replica_set_utils.go calculateStatus over the active pods.
-func (c *Controller) rsStatus(rs *appsv1.ReplicaSet, active []*corev1.Pod) appsv1.ReplicaSetStatus {
+// rsStatus is replica_set_utils.go calculateStatus over rs's active pods,
+// from the pod index's tally; only a minReadySeconds, which makes
+// availability depend on the clock, needs a look at every pod.
+func (c *Controller) rsStatus(rs *appsv1.ReplicaSet) appsv1.ReplicaSetStatus {
 	st := *rs.Status.DeepCopy()
-	tmpl := rs.Spec.Template.Labels
-	var full, ready, avail int32
-	now := c.now()
-	for _, p := range active {
-		if hasLabels(p.Labels, tmpl) {
-			full++
+	var active, full, ready int32
+	for _, g := range c.pods.Tally(podOwnerKey{namespace: rs.Namespace, uid: rs.UID}).groups {
+		active += g.active
+		ready += g.ready
+		if hasLabels(g.labels, rs.Spec.Template.Labels) {
+			full += g.active
 		}
-		if IsPodReady(p) {
-			ready++
-			if IsPodAvailable(p, rs.Spec.MinReadySeconds, now) {
+	}
+	avail := ready // IsPodAvailable with minReadySeconds 0 is IsPodReady
+	if rs.Spec.MinReadySeconds != 0 {
+		avail = 0
+		now := c.now()
+		for _, p := range c.activePods(rs) {
+			if IsPodAvailable(p, rs.Spec.MinReadySeconds, now) { // implies Ready
 				avail++
 			}
 		}
 	}
-	st.Replicas = int32(len(active))
+	st.Replicas = active
 	st.FullyLabeledReplicas = full
 	st.ReadyReplicas = ready
 	st.AvailableReplicas = avail
+	if checkPodIndex {
+		c.checkStatus(rs, st)
+	}
 	return st
 }
 
@@ -217,10 +219,11 @@ func hasLabels(have, want map[string]string) bool {
 
 // manageReplicas is replica_set.go manageReplicas: create the missing pods
 // in slow-start batches, or delete the surplus in rank order, at most
-// BurstReplicas per sync, and expect to observe each.
-func (c *Controller) manageReplicas(active []*corev1.Pod, rs *appsv1.ReplicaSet, o podOwner) {
+// BurstReplicas per sync, and expect to observe each. active is the number
+// of rs's active pods.
+func (c *Controller) manageReplicas(active int, rs *appsv1.ReplicaSet, o podOwner) {
 	key := o.expKey
-	diff := len(active) - int(replicas(rs.Spec.Replicas))
+	diff := active - int(replicas(rs.Spec.Replicas))
 	switch {
 	case diff < 0:
 		n := min(-diff, BurstReplicas)
@@ -236,7 +239,7 @@ func (c *Controller) manageReplicas(active []*corev1.Pod, rs *appsv1.ReplicaSet,
 		}
 	case diff > 0:
 		n := min(diff, BurstReplicas)
-		victims := PodsToDelete(active, c.relatedPods(rs, o), n, c.now(), c.cfg.Options)
+		victims := PodsToDelete(c.activePods(rs), c.relatedPods(rs, o), n, c.now(), c.cfg.Options)
 		x := &expectation{del: map[string]bool{}, at: c.now()}
 		for _, p := range victims {
 			x.del[store.Key(p)] = true
@@ -255,26 +258,22 @@ func (c *Controller) relatedPods(rs *appsv1.ReplicaSet, po podOwner) []*corev1.P
 	if owner == "" {
 		return c.ownedPods(rs)
 	}
-	uids := map[types.UID]bool{}
+	var uids []types.UID
+	add := func(o metav1.Object) {
+		if o.GetNamespace() == rs.Namespace && controllerUID(o) == owner && !slices.Contains(uids, o.GetUID()) {
+			uids = append(uids, o.GetUID())
+		}
+	}
 	if po.kind == "ReplicationController" {
 		for _, o := range c.s.ReplicationControllers.List() {
-			if o.Namespace == rs.Namespace && controllerUID(o) == owner {
-				uids[o.UID] = true
-			}
+			add(o)
+		}
+	} else {
+		for _, o := range c.s.ReplicaSets.List() {
+			add(o)
 		}
 	}
-	for _, o := range c.s.ReplicaSets.List() {
-		if po.kind == "ReplicaSet" && o.Namespace == rs.Namespace && controllerUID(o) == owner {
-			uids[o.UID] = true
-		}
-	}
-	var out []*corev1.Pod
-	for _, p := range c.s.Pods.List() {
-		if p.Namespace == rs.Namespace && uids[controllerUID(p)] {
-			out = append(out, p)
-		}
-	}
-	return out
+	return c.podsOfOwners(rs.Namespace, uids)
 }
 
 // createPod is RealPodControl.CreatePods with controller.GetPodFromTemplate:

@@ -93,16 +93,10 @@ func (c *Controller) syncReplicationController(key string) {
 	}
 	view := rsView(rc)
 	needsSync := c.satisfied(o.expKey)
-	var active []*corev1.Pod
-	for _, p := range c.ownedPods(view) {
-		if isPodActive(p) {
-			active = append(active, p)
-		}
-	}
+	st := c.rsStatus(view)
 	if needsSync && rc.DeletionTimestamp == nil {
-		c.manageReplicas(active, view, o)
+		c.manageReplicas(int(st.Replicas), view, o)
 	}
-	st := c.rsStatus(view, active)
 	want := corev1.ReplicationControllerStatus{
 		Replicas: st.Replicas, FullyLabeledReplicas: st.FullyLabeledReplicas,
 		ReadyReplicas: st.ReadyReplicas, AvailableReplicas: st.AvailableReplicas,

@@ -1,0 +1,157 @@
+package controller
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"pgregory.net/rapid"
+
+	"github.com/probesim/probesim/model/store"
+	"github.com/probesim/probesim/sim"
+)
+
+func scanPodsOf(s *store.Store, namespace string, uids map[types.UID]bool) []*corev1.Pod {
+	var out []*corev1.Pod
+	for _, p := range s.Pods.List() {
+		if p.Namespace == namespace && uids[controllerUID(p)] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// TestPodIndexIsTheScan checks the controllers' pod index against a scan of
+// every pod, after any sequence of pod creates, updates and deletes that
+// change a pod's namespace, controller (a ReplicaSet, a
+// ReplicationController, one that does not exist, none, or an owner that is
+// not the controller), labels, readiness and its transition time, phase and
+// deletionTimestamp: ownedPods, the ReplicaSet status (calculateStatus:
+// replicas, fully labeled for any template, ready, and available for any
+// minReadySeconds at any time), relatedPods (getIndirectlyRelatedPods) for
+// ReplicaSets and ReplicationControllers, and podMap
+// (getPodMapForDeployment) must be what the scan finds, in the same order.
+func TestPodIndexIsTheScan(t *testing.T) {
+	labelSets := []map[string]string{nil, {"app": "web"}, {"app": "web", "tier": "fe"}, {"app": "db"}, {}}
+	rapid.Check(t, func(t *rapid.T) {
+		e := sim.New(1)
+		s := store.New(e)
+		pods := rapid.IntRange(0, 6).Draw(t, "pods before the controller")
+		yes := true
+		controlled := func(kind, name string, uid types.UID) []metav1.OwnerReference {
+			return []metav1.OwnerReference{{Kind: kind, Name: name, UID: uid, Controller: &yes}}
+		}
+		d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "web", UID: "d"}}
+		rsOf := func(ns, name string, uid types.UID, owner []metav1.OwnerReference) *appsv1.ReplicaSet {
+			return &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: uid, OwnerReferences: owner}}
+		}
+		rsList := []*appsv1.ReplicaSet{
+			rsOf("default", "web-1", "rs1", controlled("Deployment", "web", "d")),
+			rsOf("default", "web-2", "rs2", controlled("Deployment", "web", "d")),
+			rsOf("default", "lone", "rs3", nil),
+			rsOf("dev", "web-1", "rs4", controlled("Deployment", "web", "d")),
+		}
+		rcList := []*corev1.ReplicationController{
+			{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "app-1", UID: "rc1", OwnerReferences: controlled("DeploymentConfig", "app", "dc")}},
+			{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "app-2", UID: "rc2", OwnerReferences: controlled("DeploymentConfig", "app", "dc")}},
+		}
+		for _, rs := range rsList {
+			s.ReplicaSets.Create(rs)
+		}
+		for _, rc := range rcList {
+			s.ReplicationControllers.Create(rc)
+		}
+		owners := []struct {
+			kind, name string
+			uid        types.UID
+		}{{"ReplicaSet", "web-1", "rs1"}, {"ReplicaSet", "web-2", "rs2"}, {"ReplicaSet", "lone", "rs3"},
+			{"ReplicaSet", "web-1", "rs4"}, {"ReplicationController", "app-1", "rc1"},
+			{"ReplicationController", "app-2", "rc2"}, {"ReplicaSet", "gone", "rs9"}}
+
+		var c *Controller
+		for i, n := 0, rapid.IntRange(1, 60).Draw(t, "ops"); i < n; i++ {
+			if i == pods {
+				c = New(Config{Engine: e, Store: s})
+			}
+			p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{
+				Namespace: rapid.SampledFrom([]string{"default", "dev"}).Draw(t, "namespace"),
+				Name:      rapid.SampledFrom([]string{"a", "b", "c", "d", "e"}).Draw(t, "name"),
+				Labels:    rapid.SampledFrom(labelSets).Draw(t, "labels"),
+			}}
+			switch o := rapid.IntRange(-2, len(owners)-1).Draw(t, "owner"); {
+			case o == -1: // an owner that is not the controller
+				p.OwnerReferences = []metav1.OwnerReference{{Kind: "ReplicaSet", Name: "web-1", UID: "rs1"}}
+			case o >= 0:
+				p.OwnerReferences = controlled(owners[o].kind, owners[o].name, owners[o].uid)
+			}
+			p.Status.Phase = rapid.SampledFrom([]corev1.PodPhase{corev1.PodPending, corev1.PodRunning, corev1.PodSucceeded, corev1.PodFailed}).Draw(t, "phase")
+			if r := rapid.SampledFrom([]corev1.ConditionStatus{"", corev1.ConditionFalse, corev1.ConditionTrue}).Draw(t, "ready"); r != "" {
+				at := sim.Time(rapid.IntRange(0, 20).Draw(t, "readySince")) * sim.Time(time.Second)
+				p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: r, LastTransitionTime: store.WallSeconds(at)}}
+			}
+			if rapid.IntRange(0, 3).Draw(t, "terminating") == 0 {
+				p.DeletionTimestamp = new(store.Wall(0))
+			}
+			switch rapid.IntRange(0, 4).Draw(t, "op") {
+			case 0, 1:
+				s.Pods.Create(p)
+			case 2, 3:
+				s.Pods.Update(p)
+			case 4:
+				s.Pods.Delete(p.Namespace, p.Name)
+			}
+			if c == nil {
+				continue
+			}
+			e.RunUntil(e.Now() + sim.Time(rapid.IntRange(0, 3000).Draw(t, "ms"))*sim.Time(time.Millisecond))
+
+			for _, rs := range rsList {
+				if diff := cmp.Diff(scanOwnedPods(s, rs.Namespace, rs.UID), c.ownedPods(rs)); diff != "" {
+					t.Fatalf("ownedPods(%s) (-scan +index):\n%s", rs.Name, diff)
+				}
+				v := rs.DeepCopy()
+				v.Spec.Template.Labels = rapid.SampledFrom(labelSets).Draw(t, "template")
+				v.Spec.MinReadySeconds = rapid.SampledFrom([]int32{0, 1, 5}).Draw(t, "minReadySeconds")
+				if diff := cmp.Diff(scanStatus(s, v, e.Now()), c.rsStatus(v)); diff != "" {
+					t.Fatalf("status of %s at %v (-scan +index):\n%s", rs.Name, e.Now(), diff)
+				}
+				uids := map[types.UID]bool{rs.UID: true}
+				if controllerUID(rs) != "" {
+					for _, o := range rsList {
+						if o.Namespace == rs.Namespace && controllerUID(o) == controllerUID(rs) {
+							uids[o.UID] = true
+						}
+					}
+				}
+				if diff := cmp.Diff(scanPodsOf(s, rs.Namespace, uids), c.relatedPods(rs, rsOwner(store.Key(rs)))); diff != "" {
+					t.Fatalf("relatedPods(%s) (-scan +index):\n%s", rs.Name, diff)
+				}
+			}
+			for _, rc := range rcList {
+				v := rsView(rc)
+				if diff := cmp.Diff(scanStatus(s, v, e.Now()), c.rsStatus(v)); diff != "" {
+					t.Fatalf("status of %s (-scan +index):\n%s", rc.Name, diff)
+				}
+				uids := map[types.UID]bool{"rc1": true, "rc2": true}
+				if diff := cmp.Diff(scanPodsOf(s, rc.Namespace, uids), c.relatedPods(v, rcOwner(store.Key(rc)))); diff != "" {
+					t.Fatalf("relatedPods(%s) (-scan +index):\n%s", rc.Name, diff)
+				}
+			}
+			owned := c.ownedReplicaSets(d)
+			uids := map[types.UID]bool{}
+			for _, rs := range owned {
+				uids[rs.UID] = true
+			}
+			if len(uids) != 2 {
+				t.Fatalf("Deployment owns %d ReplicaSets, want 2", len(uids))
+			}
+			if diff := cmp.Diff(scanPodsOf(s, d.Namespace, uids), c.podMap(d, owned)); diff != "" {
+				t.Fatalf("podMap (-scan +index):\n%s", diff)
+			}
+		}
+	})
+}
