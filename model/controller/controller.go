@@ -111,6 +111,9 @@ type Controller struct {
 	// pods is the pod table indexed by controller, with each owner's
 	// status counts.
 	pods *store.Index[*corev1.Pod, podOwnerKey, podTally]
+	// deployerPods is the pod table indexed by the deployment whose
+	// deployer pods they are.
+	deployerPods *store.Index[*corev1.Pod, deployerPodKey, struct{}]
 
 	rsQueue *queue
 	dQueue  *queue
@@ -137,10 +140,12 @@ func New(cfg Config) *Controller {
 	}
 	c := &Controller{
 		cfg: cfg, e: cfg.Engine, s: cfg.Store,
-		pods:    newPodIndex(cfg.Store),
 		names:   cfg.Engine.Rand("controller/replicaset/names"),
 		exp:     map[string]*expectation{},
 		rollout: map[string]*record.Rollout{},
+
+		pods:         newPodIndex(cfg.Store),
+		deployerPods: newDeployerPodIndex(cfg.Store),
 
 		dcRollout: map[string]*record.Rollout{},
 		runs:      map[string]*deployerRun{},

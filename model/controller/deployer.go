@@ -224,15 +224,25 @@ func canTransition(cur, next string) bool {
 // cleanupDeployerPods deletes the deployment's deployer pods (by the
 // openshift.io/deployer-pod-for.name label).
 func (c *Controller) cleanupDeployerPods(rc *corev1.ReplicationController) {
-	for _, p := range c.s.Pods.List() {
-		if p.Namespace != rc.Namespace || p.Labels[DeployerPodForLabel] != rc.Name || p.DeletionTimestamp != nil {
-			continue
-		}
+	for _, p := range c.deployerPodsOf(rc) {
 		c.s.DeletePod(p.Namespace, p.Name, nil, c.now())
 		if cur, ok := c.s.Pods.Get(p.Namespace, p.Name); !ok || cur.UID != p.UID {
 			c.object("Pod", p.Name, "deleted", "ReplicationController/"+rc.Name)
 		}
 	}
+}
+
+// deployerPodsOf lists the deployment's deployer pods that are not being
+// deleted, by name.
+func (c *Controller) deployerPodsOf(rc *corev1.ReplicationController) []*corev1.Pod {
+	pods := c.deployerPods.List(deployerPodKey{namespace: rc.Namespace, deployment: rc.Name})
+	out := pods[:0]
+	for _, p := range pods {
+		if p.DeletionTimestamp == nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // makeDeployerPod is deployer_controller.go makeDeployerPod: one container

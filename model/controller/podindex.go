@@ -74,6 +74,26 @@ func newPodIndex(s *store.Store) *store.Index[*corev1.Pod, podOwnerKey, podTally
 	return store.NewIndex(s.Pods, podOwnerKeyOf, tallyPod)
 }
 
+// deployerPodKey is the key of the deployer pod index: the pod's namespace
+// and its openshift.io/deployer-pod-for.name label ("" for none), which
+// cleanupDeployerPods matched on. The deployer controller syncs a
+// deployment at every change of its ReplicationController (a status write
+// per pod that becomes ready or not), and a complete one looks for
+// deployer pods to delete each time.
+type deployerPodKey struct {
+	namespace, deployment string
+}
+
+func deployerPodKeyOf(p *corev1.Pod) deployerPodKey {
+	return deployerPodKey{namespace: p.Namespace, deployment: p.Labels[DeployerPodForLabel]}
+}
+
+// newDeployerPodIndex indexes the store's pods by the deployment whose
+// deployer they are.
+func newDeployerPodIndex(s *store.Store) *store.Index[*corev1.Pod, deployerPodKey, struct{}] {
+	return store.NewIndex[*corev1.Pod, deployerPodKey, struct{}](s.Pods, deployerPodKeyOf, nil)
+}
+
 // ownedPods lists the pods whose controller is rs, by name.
 func (c *Controller) ownedPods(rs metav1.Object) []*corev1.Pod {
 	return c.pods.List(podOwnerKey{namespace: rs.GetNamespace(), uid: rs.GetUID()})

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -34,7 +35,8 @@ func scanPodsOf(s *store.Store, namespace string, uids map[types.UID]bool) []*co
 // replicas, fully labeled for any template, ready, and available for any
 // minReadySeconds at any time), relatedPods (getIndirectlyRelatedPods) for
 // ReplicaSets and ReplicationControllers, and podMap
-// (getPodMapForDeployment) must be what the scan finds, in the same order.
+// (getPodMapForDeployment), and a deployment's deployer pods (by label, for
+// cleanupDeployerPods) must be what the scan finds, in the same order.
 func TestPodIndexIsTheScan(t *testing.T) {
 	labelSets := []map[string]string{nil, {"app": "web"}, {"app": "web", "tier": "fe"}, {"app": "db"}, {}}
 	rapid.Check(t, func(t *rapid.T) {
@@ -88,6 +90,9 @@ func TestPodIndexIsTheScan(t *testing.T) {
 			case o >= 0:
 				p.OwnerReferences = controlled(owners[o].kind, owners[o].name, owners[o].uid)
 			}
+			if rapid.IntRange(0, 3).Draw(t, "deployer") == 0 {
+				p.Labels = map[string]string{DeployerPodForLabel: rapid.SampledFrom([]string{"app-1", "app-2", ""}).Draw(t, "for")}
+			}
 			p.Status.Phase = rapid.SampledFrom([]corev1.PodPhase{corev1.PodPending, corev1.PodRunning, corev1.PodSucceeded, corev1.PodFailed}).Draw(t, "phase")
 			if r := rapid.SampledFrom([]corev1.ConditionStatus{"", corev1.ConditionFalse, corev1.ConditionTrue}).Draw(t, "ready"); r != "" {
 				at := sim.Time(rapid.IntRange(0, 20).Draw(t, "readySince")) * sim.Time(time.Second)
@@ -135,6 +140,15 @@ func TestPodIndexIsTheScan(t *testing.T) {
 				v := rsView(rc)
 				if diff := cmp.Diff(scanStatus(s, v, e.Now()), c.rsStatus(v)); diff != "" {
 					t.Fatalf("status of %s (-scan +index):\n%s", rc.Name, diff)
+				}
+				var deployers []*corev1.Pod
+				for _, p := range s.Pods.List() {
+					if p.Namespace == rc.Namespace && p.Labels[DeployerPodForLabel] == rc.Name && p.DeletionTimestamp == nil {
+						deployers = append(deployers, p)
+					}
+				}
+				if diff := cmp.Diff(deployers, c.deployerPodsOf(rc), cmpopts.EquateEmpty()); diff != "" {
+					t.Fatalf("deployer pods of %s (-scan +index):\n%s", rc.Name, diff)
 				}
 				uids := map[types.UID]bool{"rc1": true, "rc2": true}
 				if diff := cmp.Diff(scanPodsOf(s, rc.Namespace, uids), c.relatedPods(v, rcOwner(store.Key(rc)))); diff != "" {
