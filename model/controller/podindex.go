@@ -14,8 +14,9 @@ import (
 
 // The replica managers find a ReplicaSet's pods through an index of the pod
 // table by controller, as kube-controller-manager's ReplicaSet controller
-// does since 1.35 (controller_utils.go AddPodControllerIndexer, keyed by
-// the owner's namespace, kind, name and UID; FilterPodsByOwner). A sync
+// does since 1.35 and the Deployment controller since 1.36
+// (controller_utils.go AddPodControllerIndexer, keyed by the owner's
+// namespace, kind, name and UID; FilterPodsByOwner). A sync
 // used to list every pod of the cluster to find its own; one ReplicaSet of
 // 10,000 pods synced after each of their status changes at start-up made
 // that quadratic. The index also tallies each owner's active pods, so the

@@ -12,8 +12,8 @@ import "slices"
 // finds its objects without scanning the whole table.
 //
 // An empty group is forgotten, tally and all, so groups do not accumulate
-// as owners come and go; the tally function must therefore bring a group
-// back to S's zero value once every object it added has been removed.
+// as owners come and go: once every object added to a group has been
+// removed, its tally must count nothing, as a new group's does.
 type Index[T Object, K comparable, S any] struct {
 	t      *Table[T]
 	key    func(T) K
