@@ -97,6 +97,11 @@ type Config struct {
 	// DeployerImage is the deployer pods' image; empty is
 	// DefaultDeployerImage.
 	DeployerImage string
+	// Straightforward makes the controllers scan every pod, as they did
+	// before the pod indexes, instead of reading the indexes and their
+	// tallies, so that tests can check the indexes change nothing
+	// (cluster.Config.Straightforward).
+	Straightforward bool
 }
 
 // Controller runs the Deployment and ReplicaSet controllers of one cluster,

@@ -235,6 +235,9 @@ func (c *Controller) cleanupDeployerPods(rc *corev1.ReplicationController) {
 // deployerPodsOf lists the deployment's deployer pods that are not being
 // deleted, by name.
 func (c *Controller) deployerPodsOf(rc *corev1.ReplicationController) []*corev1.Pod {
+	if c.cfg.Straightforward {
+		return scanDeployerPods(c.s, rc)
+	}
 	pods := c.deployerPods.List(deployerPodKey{namespace: rc.Namespace, deployment: rc.Name})
 	out := pods[:0]
 	for _, p := range pods {

@@ -97,6 +97,9 @@ func newDeployerPodIndex(s *store.Store) *store.Index[*corev1.Pod, deployerPodKe
 
 // ownedPods lists the pods whose controller is rs, by name.
 func (c *Controller) ownedPods(rs metav1.Object) []*corev1.Pod {
+	if c.cfg.Straightforward {
+		return scanOwnedPods(c.s, rs.GetNamespace(), rs.GetUID())
+	}
 	return c.pods.List(podOwnerKey{namespace: rs.GetNamespace(), uid: rs.GetUID()})
 }
 
@@ -117,6 +120,9 @@ func (c *Controller) activePods(rs metav1.Object) []*corev1.Pod {
 // podsOfOwners lists the pods in namespace whose controller is one of uids
 // (which must not repeat), by name.
 func (c *Controller) podsOfOwners(namespace string, uids []types.UID) []*corev1.Pod {
+	if c.cfg.Straightforward {
+		return scanPodsOfOwners(c.s, namespace, uids)
+	}
 	var out []*corev1.Pod
 	for _, uid := range uids {
 		out = append(out, c.pods.List(podOwnerKey{namespace: namespace, uid: uid})...)

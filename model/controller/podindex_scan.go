@@ -2,6 +2,7 @@ package controller
 
 import (
 	"fmt"
+	"slices"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -12,17 +13,42 @@ import (
 	"github.com/probesim/probesim/sim"
 )
 
-// The straightforward answers the pod index replaces, a scan of every pod
-// as the controllers made before it, for the tests and for the indexcheck
-// build: `go test -tags indexcheck ./...` checks every status a ReplicaSet
-// or ReplicationController sync computes against the scan, in every test
-// of every package, so a writer that changed a stored pod in place (which
-// the index could not see) would be found.
+// The straightforward answers the pod indexes replace, a scan of every pod
+// as the controllers made before them: what Config.Straightforward uses,
+// what the tests compare the indexes with, and what the indexcheck build
+// checks them against: `go test -tags indexcheck ./...` compares every
+// status a ReplicaSet or ReplicationController sync computes from the
+// index with the scan, in every test of every package, so a writer that
+// changed a stored pod in place (which an index cannot see) would be found.
 
 func scanOwnedPods(s *store.Store, namespace string, uid types.UID) []*corev1.Pod {
 	var out []*corev1.Pod
 	for _, p := range s.Pods.List() {
 		if p.Namespace == namespace && controllerUID(p) == uid {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// scanPodsOfOwners lists the pods in namespace whose controller is one of
+// uids, by name.
+func scanPodsOfOwners(s *store.Store, namespace string, uids []types.UID) []*corev1.Pod {
+	var out []*corev1.Pod
+	for _, p := range s.Pods.List() {
+		if p.Namespace == namespace && slices.Contains(uids, controllerUID(p)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// scanDeployerPods lists the deployer pods of rc's deployment that are not
+// being deleted, by name.
+func scanDeployerPods(s *store.Store, rc *corev1.ReplicationController) []*corev1.Pod {
+	var out []*corev1.Pod
+	for _, p := range s.Pods.List() {
+		if p.Namespace == rc.Namespace && p.Labels[DeployerPodForLabel] == rc.Name && p.DeletionTimestamp == nil {
 			out = append(out, p)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"pgregory.net/rapid"
 
 	"github.com/probesim/probesim/model/store"
@@ -166,6 +167,53 @@ func TestPodIndexIsTheScan(t *testing.T) {
 			if diff := cmp.Diff(scanPodsOf(s, d.Namespace, uids), c.podMap(d, owned)); diff != "" {
 				t.Fatalf("podMap (-scan +index):\n%s", diff)
 			}
+		}
+	})
+}
+
+// TestIndexesChangeNothing runs the controllers with the pod indexes and
+// with Config.Straightforward (every pod scanned, as before the indexes) on
+// the same random workload and compares the logs' hashes, which cover
+// every record: a Deployment (RollingUpdate or Recreate, any
+// minReadySeconds and readiness delays) rolled out, updated, scaled down
+// (which ranks victims among related pods) and up again, and a
+// DeploymentConfig rolled out and updated (its deployer pods cleaned up
+// after each complete deployment).
+func TestIndexesChangeNothing(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		seed := rapid.Uint64().Draw(rt, "seed")
+		replicas := rapid.Int32Range(1, 8).Draw(rt, "replicas")
+		minReady := rapid.Int32Range(0, 3).Draw(rt, "minReadySeconds")
+		recreate := rapid.Bool().Draw(rt, "recreate")
+		maxReady := rapid.IntRange(0, 8000).Draw(rt, "maxReadyDelayMs")
+		down := rapid.Int32Range(0, replicas).Draw(rt, "scaleDownTo")
+		dcReplicas := rapid.Int32Range(1, 4).Draw(rt, "dcReplicas")
+		run := func(straightforward bool) (string, int) {
+			w := newDCWorld(seed)
+			w.c.cfg.Straightforward = straightforward
+			r := w.e.Rand("test/ready")
+			w.k.readyDelay = func(*corev1.Pod) sim.Duration { return sim.Duration(r.IntN(maxReady+1)) * time.Millisecond }
+			d := deployment(replicas, intstr.FromInt32(1), intstr.FromInt32(1))
+			d.Spec.MinReadySeconds = minReady
+			if recreate {
+				d.Spec.Strategy = appsv1.DeploymentStrategy{Type: appsv1.RecreateDeploymentStrategyType}
+			}
+			w.s.Deployments.Create(d)
+			w.s.DeploymentConfigs.Create(dc(dcReplicas, rolling(intstr.FromString("25%"), intstr.FromString("25%"))))
+			w.e.RunUntil(sim.Time(time.Minute))
+			w.setImage("web:2")
+			w.setDCImage("web:2")
+			w.e.RunUntil(sim.Time(3 * time.Minute))
+			w.scaleTo(down)
+			w.e.RunUntil(sim.Time(4 * time.Minute))
+			w.scaleTo(replicas)
+			w.e.RunUntil(sim.Time(6 * time.Minute))
+			return w.log.Hash(), w.log.Len()
+		}
+		indexedHash, indexed := run(false)
+		scannedHash, scanned := run(true)
+		if indexedHash != scannedHash || indexed != scanned {
+			rt.Fatalf("the log with indexes (%d records) differs from the one with scans (%d records)", indexed, scanned)
 		}
 	})
 }

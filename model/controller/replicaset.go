@@ -161,6 +161,9 @@ func (c *Controller) syncReplicaSet(key string) {
 // from the pod index's tally; only a minReadySeconds, which makes
 // availability depend on the clock, needs a look at every pod.
 func (c *Controller) rsStatus(rs *appsv1.ReplicaSet) appsv1.ReplicaSetStatus {
+	if c.cfg.Straightforward {
+		return scanStatus(c.s, rs, c.now())
+	}
 	st := *rs.Status.DeepCopy()
 	var active, full, ready int32
 	for _, g := range c.pods.Tally(podOwnerKey{namespace: rs.Namespace, uid: rs.UID}).groups {
