@@ -158,6 +158,7 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 		Options:         controller.OptionsFor(cfg.Profile),
 		PodTemplateHash: api.PodTemplateHash,
 		ExitProcess:     c.exitProcess,
+		Straightforward: cfg.Straightforward,
 	})
 	c.controllers.Start()
 	c.network = c.startNetwork(cfg.Network)
