@@ -44,9 +44,14 @@ type Engine struct {
 	// a sift up to the root nor a sift down from it.
 	head    item
 	hasHead bool
-	slots   []slot
-	free    []int32
-	stale   int // queue entries whose event was cancelled
+	// lanes hold the entries scheduled a fixed delay ahead in one phase,
+	// such as a ticker's ticks: see lane.go.
+	lanes       []*lane
+	laneEntries int // entries in all lanes
+	firstLane   int // 1 + the index of the lane with the least first entry; 0 if all are empty
+	slots       []slot
+	free        []int32
+	stale       int // queue entries whose event was cancelled
 
 	compactions int // for tests: how often compact ran
 
@@ -80,10 +85,11 @@ func (e *Engine) Len() int { return e.entries() - e.stale }
 
 // entries is the number of queue entries, live or cancelled.
 func (e *Engine) entries() int {
+	n := len(e.queue) + e.laneEntries
 	if e.hasHead {
-		return len(e.queue) + 1
+		n++
 	}
-	return len(e.queue)
+	return n
 }
 
 // At schedules fn to run at time t as an event of kind k. A time in the past
@@ -93,6 +99,14 @@ func (e *Engine) At(t Time, k Kind, fn func()) Handle {
 	if t < e.now {
 		t = e.now
 	}
+	it := e.newItem(t, k, fn)
+	e.push(it)
+	e.scheduled()
+	return Handle{slot: it.slot, gen: it.gen}
+}
+
+// newItem gives fn a slot and returns its queue entry for time t.
+func (e *Engine) newItem(t Time, k Kind, fn func()) item {
 	if int(k) >= len(e.phases) {
 		e.loadKinds()
 	}
@@ -106,12 +120,15 @@ func (e *Engine) At(t Time, k Kind, fn func()) Handle {
 	}
 	sl := &e.slots[s]
 	sl.fn, sl.kind = fn, k
-	e.push(item{at: t, key: uint64(e.phases[k])<<seqBits | e.seq&(1<<seqBits-1), slot: s, gen: sl.gen})
+	return item{at: t, key: uint64(e.phases[k])<<seqBits | e.seq&(1<<seqBits-1), slot: s, gen: sl.gen}
+}
+
+// scheduled counts an entry just queued.
+func (e *Engine) scheduled() {
 	e.seq++
 	if n := e.entries() - e.stale; n > e.maxQueued {
 		e.maxQueued = n
 	}
-	return Handle{slot: s, gen: sl.gen}
 }
 
 // After schedules fn to run d after now as an event of kind k.
@@ -179,13 +196,13 @@ func (e *Engine) Step() bool {
 // step fires the next event if it is due at or before limit.
 func (e *Engine) step(limit Time) bool {
 	for {
-		top := e.top()
+		top, src := e.top()
 		if top == nil {
 			return false
 		}
 		sl := &e.slots[top.slot]
 		if sl.gen != top.gen || sl.fn == nil {
-			e.pop()
+			e.pop(src)
 			e.stale--
 			continue
 		}
@@ -205,7 +222,7 @@ func (e *Engine) step(limit Time) bool {
 		}
 		s := top.slot
 		fn, k := sl.fn, sl.kind
-		e.pop()
+		e.pop(src)
 		e.release(s)
 		e.fired++
 		if int(k) >= len(e.byKind) {
@@ -271,14 +288,17 @@ func (e *Engine) RunWhile(cond func() bool) {
 
 // NextAt returns the time of the next pending event, or Never if there is none.
 func (e *Engine) NextAt() Time {
-	for top := e.top(); top != nil; top = e.top() {
+	for {
+		top, src := e.top()
+		if top == nil {
+			return Never
+		}
 		if sl := &e.slots[top.slot]; sl.gen == top.gen && sl.fn != nil {
 			return top.at
 		}
-		e.pop()
+		e.pop(src)
 		e.stale--
 	}
-	return Never
 }
 
 func (e *Engine) loadKinds() {
@@ -295,40 +315,64 @@ func (e *Engine) growCounters(k Kind) {
 	e.byKind = n
 }
 
-// The queue is the head and a binary min-heap written out by hand: the
-// standard container/heap would cost an interface call per comparison.
+// The queue is the head, the lanes and a binary min-heap written out by
+// hand: the standard container/heap would cost an interface call per
+// comparison. The head, when there is one, is less than every other entry.
 
-// top returns the least entry, or nil if the queue is empty.
-func (e *Engine) top() *item {
+// Where top found the least entry: the head, the heap, or lanes[i].
+const (
+	fromHead = -2
+	fromHeap = -1
+)
+
+// top returns the least entry and where it is, or nil if the queue is
+// empty.
+func (e *Engine) top() (*item, int) {
 	if e.hasHead {
-		return &e.head
+		return &e.head, fromHead
 	}
+	var best *item
+	src := fromHeap
 	if len(e.queue) > 0 {
-		return &e.queue[0]
+		best = &e.queue[0]
 	}
-	return nil
+	if i := e.firstLane - 1; i >= 0 {
+		if it := e.lanes[i].peek(); best == nil || it.less(best) {
+			best, src = it, i
+		}
+	}
+	return best, src
 }
 
 // push adds an entry: as the head if it is less than every other entry,
 // else to the heap.
 func (e *Engine) push(it item) {
-	switch {
-	case e.hasHead && it.less(&e.head):
-		it, e.head = e.head, it
-	case !e.hasHead && (len(e.queue) == 0 || it.less(&e.queue[0])):
+	if e.hasHead {
+		if it.less(&e.head) {
+			it, e.head = e.head, it
+		}
+		e.heapPush(it)
+		return
+	}
+	if least, _ := e.top(); least == nil || it.less(least) {
 		e.head, e.hasHead = it, true
 		return
 	}
 	e.heapPush(it)
 }
 
-// pop removes the least entry.
-func (e *Engine) pop() {
-	if e.hasHead {
+// pop removes the entry top found at src.
+func (e *Engine) pop(src int) {
+	switch src {
+	case fromHead:
 		e.hasHead = false
-		return
+	case fromHeap:
+		e.heapPop()
+	default:
+		e.lanes[src].pop()
+		e.laneEntries--
+		e.findFirstLane()
 	}
-	e.heapPop()
 }
 
 func (e *Engine) heapPush(it item) {
@@ -381,6 +425,12 @@ func (e *Engine) compact() {
 		e.hasHead = false
 		e.heapPush(e.head)
 	}
+	e.laneEntries = 0
+	for _, l := range e.lanes {
+		l.compact(e.slots)
+		e.laneEntries += l.len()
+	}
+	e.findFirstLane()
 	q := e.queue[:0]
 	for _, it := range e.queue {
 		if sl := &e.slots[it.slot]; sl.gen == it.gen && sl.fn != nil {

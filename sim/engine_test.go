@@ -204,9 +204,16 @@ func runEngine(t fataler, p *plan, mode string, chunk Duration) ([]entry, *Engin
 		log = append(log, c)
 	}
 	var fire func(id int)
-	schedule := func(at Time, kind int) {
+	// Every other event with a positive delay goes through a lane, which
+	// the model does not know of: the order must be the same.
+	schedule := func(delay Duration, kind int) {
 		id := len(handles)
-		handles = append(handles, e.At(at, testKinds[kind], func() { fire(id) }))
+		k := testKinds[kind]
+		if delay > 0 && id%2 == 0 {
+			handles = append(handles, e.afterInLane(e.laneFor(delay, k), k, func() { fire(id) }))
+		} else {
+			handles = append(handles, e.At(e.Now().Add(delay), k, func() { fire(id) }))
+		}
 		kindOf = append(kindOf, kind)
 		live++
 	}
@@ -229,7 +236,7 @@ func runEngine(t fataler, p *plan, mode string, chunk Duration) ([]entry, *Engin
 		log = append(log, f)
 		for _, s := range a.spawns {
 			if len(handles) < p.max {
-				schedule(e.Now().Add(s.delay), s.kind)
+				schedule(s.delay, s.kind)
 			}
 		}
 		for _, pick := range a.cancels {
@@ -240,7 +247,7 @@ func runEngine(t fataler, p *plan, mode string, chunk Duration) ([]entry, *Engin
 		}
 	}
 	for _, s := range p.initial {
-		schedule(Time(s.delay), s.kind)
+		schedule(s.delay, s.kind)
 	}
 	if len(handles) > 0 {
 		for _, pick := range p.precancel {
@@ -316,6 +323,37 @@ func checkQueue(t fataler, e *Engine) {
 		if sl := &e.slots[e.head.slot]; sl.gen != e.head.gen || sl.fn == nil {
 			stale++
 		}
+	}
+	inLanes := 0
+	for i, l := range e.lanes {
+		lq := l.q[l.first:]
+		inLanes += len(lq)
+		for j := range lq {
+			if j > 0 && !lq[j-1].less(&lq[j]) {
+				t.Fatalf("lane %d is out of order at %d", i, j)
+			}
+			if uint64(l.phase) != lq[j].key>>seqBits {
+				t.Fatalf("lane %d holds an entry of phase %d, not %d", i, lq[j].key>>seqBits, l.phase)
+			}
+			if e.hasHead && !e.head.less(&lq[j]) {
+				t.Fatalf("the head is not less than lane %d's entry %d", i, j)
+			}
+			if sl := &e.slots[lq[j].slot]; sl.gen != lq[j].gen || sl.fn == nil {
+				stale++
+			}
+		}
+	}
+	if f := e.firstLane - 1; f >= 0 {
+		for i, l := range e.lanes {
+			if it := l.peek(); it != nil && it.less(e.lanes[f].peek()) {
+				t.Fatalf("firstLane is lane %d, but lane %d's first entry is less", f, i)
+			}
+		}
+	} else if inLanes > 0 {
+		t.Fatalf("firstLane is none, but the lanes hold %d entries", inLanes)
+	}
+	if inLanes != e.laneEntries {
+		t.Fatalf("laneEntries = %d, the lanes hold %d", e.laneEntries, inLanes)
 	}
 	if stale != e.stale {
 		t.Fatalf("stale = %d, the queue holds %d cancelled entries", e.stale, stale)

@@ -72,6 +72,7 @@ type Ticker struct {
 	onTick  func()
 	deliver func()
 	period  Duration
+	lane    *lane // the engine's lane for period and kind
 	next    Time
 	h       Handle
 	dh      Handle // a kept tick being delivered
@@ -104,7 +105,11 @@ func (e *Engine) StartTicker(t *Ticker, d Duration, k Kind, fn func()) {
 
 func (t *Ticker) tick() {
 	t.next = t.next.Add(t.period)
-	t.h = t.e.At(t.next, t.kind, t.onTick)
+	if t.next == t.e.now.Add(t.period) {
+		t.h = t.e.afterInLane(t.lane, t.kind, t.onTick)
+	} else {
+		t.h = t.e.At(t.next, t.kind, t.onTick) // not reached: ticks fire on time
+	}
 	switch {
 	case t.e.Pending(t.dh):
 		// The kept tick is on its way to the reader: the channel is full
@@ -125,8 +130,9 @@ func (t *Ticker) Reset(d Duration) {
 	}
 	t.Stop()
 	t.period = d
+	t.lane = t.e.laneFor(d, t.kind)
 	t.next = t.e.now.Add(d)
-	t.h = t.e.At(t.next, t.kind, t.onTick)
+	t.h = t.e.afterInLane(t.lane, t.kind, t.onTick)
 	t.running = true
 }
 

@@ -1,0 +1,98 @@
+package sim
+
+// A lane is a queue of the entries scheduled a fixed delay after the time
+// they were scheduled at, all in one phase: a ticker's ticks. The clock never
+// goes back, so such entries arrive in the order they must fire in (by time,
+// and among equal times by seq, the phase being the same), and a FIFO keeps
+// them sorted at no cost. The engine fires the least of its heap's top and
+// its lanes' firsts; a model whose events are mostly periodic ticks then
+// keeps its heap small.
+type lane struct {
+	index int // in Engine.lanes
+	delay Duration
+	phase Phase
+	q     []item
+	first int // q[:first] have been popped
+}
+
+// laneFor returns the engine's lane for delay d and kind k's phase, making
+// it if need be. There are few: one per distinct (period, phase).
+func (e *Engine) laneFor(d Duration, k Kind) *lane {
+	if int(k) >= len(e.phases) {
+		e.loadKinds()
+	}
+	p := e.phases[k]
+	for _, l := range e.lanes {
+		if l.delay == d && l.phase == p {
+			return l
+		}
+	}
+	l := &lane{index: len(e.lanes), delay: d, phase: p}
+	e.lanes = append(e.lanes, l)
+	return l
+}
+
+// afterInLane schedules fn as an event of kind k, whose phase must be l's,
+// l.delay after now, in lane l.
+func (e *Engine) afterInLane(l *lane, k Kind, fn func()) Handle {
+	it := e.newItem(e.now.Add(l.delay), k, fn)
+	if e.hasHead && it.less(&e.head) {
+		// The head must stay below every other entry.
+		e.hasHead = false
+		e.heapPush(e.head)
+	}
+	l.q = append(l.q, it)
+	e.laneEntries++
+	if len(l.q)-l.first == 1 {
+		// A lane's first entry changes only when it was empty.
+		if f := e.firstLane - 1; f < 0 || it.less(e.lanes[f].peek()) {
+			e.firstLane = l.index + 1
+		}
+	}
+	e.scheduled()
+	return Handle{slot: it.slot, gen: it.gen}
+}
+
+func (l *lane) len() int { return len(l.q) - l.first }
+
+// peek returns the lane's first entry, or nil if it is empty.
+func (l *lane) peek() *item {
+	if l.first < len(l.q) {
+		return &l.q[l.first]
+	}
+	return nil
+}
+
+func (l *lane) pop() {
+	l.first++
+	switch {
+	case l.first == len(l.q):
+		l.q, l.first = l.q[:0], 0
+	case l.first >= 1024 && 2*l.first >= len(l.q):
+		// Reuse the front of the slice rather than let it grow.
+		n := copy(l.q, l.q[l.first:])
+		l.q, l.first = l.q[:n], 0
+	}
+}
+
+// compact drops the lane's cancelled entries, keeping the others' order.
+func (l *lane) compact(slots []slot) {
+	q := l.q[:0]
+	for _, it := range l.q[l.first:] {
+		if sl := &slots[it.slot]; sl.gen == it.gen && sl.fn != nil {
+			q = append(q, it)
+		}
+	}
+	l.q, l.first = q, 0
+}
+
+// findFirstLane sets firstLane to the lane whose first entry is least.
+func (e *Engine) findFirstLane() {
+	e.firstLane = 0
+	var best *item
+	for i, l := range e.lanes {
+		if it := l.peek(); it != nil && (best == nil || it.less(best)) {
+			best, e.firstLane = it, i+1
+		}
+	}
+}
