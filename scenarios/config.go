@@ -10,8 +10,8 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 
+	qty "github.com/probesim/probesim/internal/quantity"
 	"github.com/probesim/probesim/internal/ynode"
 	"github.com/probesim/probesim/model/api"
 	"github.com/probesim/probesim/model/app"
@@ -153,10 +153,10 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 			node := cluster.Node{Name: n, Pods: int64(g.Pods), PullSlowdown: g.PullSlowdown}
 			// The loader checked the quantities.
 			if g.CPU != "" {
-				node.CPU, _ = resource.ParseQuantity(g.CPU)
+				node.CPU, _ = qty.Parse(g.CPU)
 			}
 			if g.Memory != "" {
-				node.Memory, _ = resource.ParseQuantity(g.Memory)
+				node.Memory, _ = qty.Parse(g.Memory)
 			}
 			cfg.Nodes = append(cfg.Nodes, node)
 		}

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
-	"k8s.io/apimachinery/pkg/api/resource"
 
+	qty "github.com/probesim/probesim/internal/quantity"
 	"github.com/probesim/probesim/internal/ynode"
 	"github.com/probesim/probesim/model/app"
 	"github.com/probesim/probesim/model/version"
@@ -262,7 +262,7 @@ func quantity(d *ynode.Decoder, e ynode.Entry) string {
 		d.Errorf(v, e.Path, "expected a quantity like \"4\", 500m or 8Gi, got %s", ynode.Describe(v))
 		return ""
 	}
-	if _, err := resource.ParseQuantity(v.Value); err != nil {
+	if _, err := qty.Parse(v.Value); err != nil {
 		d.Errorf(v, e.Path, "expected a quantity like \"4\", 500m or 8Gi, got %q", v.Value)
 		return ""
 	}

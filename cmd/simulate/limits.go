@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/probesim/probesim/internal/quantity"
 	"github.com/probesim/probesim/model/api"
 	"github.com/probesim/probesim/model/cluster"
 	"github.com/probesim/probesim/model/record"
@@ -55,7 +55,7 @@ func (l *limitFlags) parse() (runLimits, error) {
 	if r.pods <= 0 {
 		return r, usageErr("--max-pods %d: expected a positive number", l.maxPods)
 	}
-	q, err := resource.ParseQuantity(l.maxOutput)
+	q, err := quantity.Parse(l.maxOutput)
 	if err != nil || q.Sign() <= 0 {
 		return r, usageErr("--max-output %q: expected a positive size in bytes, like 500Mi or 2Gi", l.maxOutput)
 	}

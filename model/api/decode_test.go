@@ -343,6 +343,23 @@ spec:
 			`8:33: spec.containers[0].resources.requests[cpu]: invalid value "lots": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
 		},
 	}, {
+		// resource.ParseQuantity misreads exponents beyond 32 bits and may
+		// never return (kubernetes/kubernetes#139412): such a value is an
+		// error, at once.
+		name: "a quantity with a huge exponent",
+		src: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: app
+    image: x
+    resources: {limits: {memory: 44E4444444444444444}}
+`,
+		want: []string{
+			`8:34: spec.containers[0].resources.limits[memory]: invalid value "44E4444444444444444": quantity "44E4444444444444444": the exponent 4444444444444444 has more than 4 digits`,
+		},
+	}, {
 		name: "intstr takes an integer or a string",
 		src: `apiVersion: v1
 kind: Service

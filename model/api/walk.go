@@ -11,15 +11,18 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/probesim/probesim/internal/quantity"
 	"github.com/probesim/probesim/internal/ynode"
 )
 
 var (
 	unmarshalerType  = reflect.TypeFor[json.Unmarshaler]()
 	intOrStringType  = reflect.TypeFor[intstr.IntOrString]()
+	quantityType     = reflect.TypeFor[resource.Quantity]()
 	jsonNumberSyntax = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 )
 
@@ -312,6 +315,12 @@ func (d *decoder) custom(n *yaml.Node, t reflect.Type, p *field.Path, depth int)
 		}
 		d.typeError(n, p, "an integer or a string")
 		return nil
+	}
+	if t == quantityType && n.Kind == yaml.ScalarNode {
+		if err := quantity.CheckExponent(n.Value); err != nil {
+			d.errorf(n, p, "invalid value %s: %v", strconv.Quote(n.Value), err)
+			return nil
+		}
 	}
 	before := len(d.errs)
 	v := d.generic(n, p, depth)

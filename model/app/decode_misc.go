@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/probesim/probesim/internal/quantity"
 	"github.com/probesim/probesim/internal/ynode"
 	"github.com/probesim/probesim/sim"
 )
@@ -46,7 +47,7 @@ func (d *decoder) growth(n *yaml.Node, p ynode.Path, m *memorySpec) bool {
 		return false
 	}
 	qs, per, found := strings.Cut(s, "/")
-	q, err := resource.ParseQuantity(strings.TrimSpace(qs))
+	q, err := quantity.Parse(strings.TrimSpace(qs))
 	if !found || err != nil || q.Sign() < 0 {
 		d.Errorf(n, p, "%s, got %q", want, s)
 		return false
@@ -77,7 +78,7 @@ func (d *decoder) quantity(n *yaml.Node, p ynode.Path) (resource.Quantity, bool)
 		d.Errorf(n, p, `expected a quantity like "128Mi" or "100m", got %s`, ynode.Describe(n))
 		return resource.Quantity{}, false
 	}
-	q, err := resource.ParseQuantity(n.Value)
+	q, err := quantity.Parse(n.Value)
 	if err != nil || q.Sign() < 0 {
 		d.Errorf(n, p, `expected a non-negative quantity like "128Mi" or "100m", got %q`, n.Value)
 		return resource.Quantity{}, false
