@@ -88,7 +88,9 @@ type Config struct {
 	// Straightforward turns off the shortcuts that must not change what
 	// the kubelet does (a relist skipping its comparison when no container
 	// started or ended, a sync tick skipping its look at every pod before
-	// any is due): tests run both ways and compare the logs.
+	// any is due, the watch echo of its own status write taken as
+	// status-only without comparing specs): tests run both ways and
+	// compare the logs.
 	Straightforward bool
 	// StartedAt is when the kubelet process started. Kubelets of the
 	// initial nodes started long before the run; a restarted kubelet starts
@@ -250,7 +252,8 @@ func (k *Kubelet) podEvent(ev store.EventType, pod, old *corev1.Pod) {
 		k.forget(ps)
 	case ps != nil:
 		ps.pod = pod
-		if specChanged(old, pod) {
+		ownWrite := pod == ps.echo && old == ps.echoOf && !k.cfg.Straightforward
+		if !ownWrite && specChanged(old, pod) {
 			// What kubectl shows follows the API object, whoever changed
 			// it: a deletion timestamp reads Terminating before the
 			// kubelet acts. (The kubelet's own status writes are recorded

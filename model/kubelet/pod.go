@@ -33,8 +33,12 @@ type podState struct {
 	probing     bool // probe workers exist
 	terminating bool // SyncTerminatingPod has begun
 	status      corev1.PodStatus
-	lastRecord  record.PodStatus
-	recorded    bool
+	// echo is the object of the kubelet's last status write, and echoOf
+	// the one it replaced: when the watch brings that very change back,
+	// only the status can differ, as the write copied the rest.
+	echo, echoOf *corev1.Pod
+	lastRecord   record.PodStatus
+	recorded     bool
 }
 
 // containerState is the runtime's view of one container of the spec: its

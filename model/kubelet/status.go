@@ -373,7 +373,9 @@ func (ps *podState) setStatus(st corev1.PodStatus) {
 	}
 	pod := cur.DeepCopy()
 	pod.Status = *ps.status.DeepCopy()
-	k.cfg.Store.Pods.Update(pod)
+	if k.cfg.Store.Pods.Update(pod) {
+		ps.echo, ps.echoOf = pod, cur
+	}
 	ps.record(pod)
 }
 
