@@ -1,0 +1,96 @@
+package kubelet
+
+import (
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"pgregory.net/rapid"
+
+	"github.com/probesim/probesim/sim"
+)
+
+// TestCachesInStep checks, between every two instants of random runs (with
+// a kubelet restart in some), that what the kubelet keeps so as not to look
+// things up again says what looking them up would: each container's and
+// worker's view of the cached status, each worker's live instance, the
+// relist's flag, the count of workers waiting for a relist, and the lower
+// bound of the requeue times (docs/architecture.md, "Shortcuts").
+func TestCachesInStep(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		release := rapid.SampledFrom([]string{"1.21", "1.34", "1.35", "1.36"}).Draw(t, "release")
+		c := corev1.Container{}
+		if rapid.Bool().Draw(t, "liveness") {
+			c.LivenessProbe = genProbe(t, "liveness", false)
+		}
+		if rapid.Bool().Draw(t, "readiness") {
+			c.ReadinessProbe = genProbe(t, "readiness", true)
+		}
+		if rapid.Bool().Draw(t, "startup") {
+			c.StartupProbe = genProbe(t, "startup", false)
+		}
+		pod := onePod(c)
+		pod.Spec.RestartPolicy = rapid.SampledFrom([]corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}).Draw(t, "restartPolicy")
+		h := newHarness(&testing.T{}, release, rapid.Uint64().Draw(t, "seed"), genApps(t))
+		h.addPod(pod)
+		if rapid.Bool().Draw(t, "restart") {
+			h.restartAt(time.Duration(rapid.IntRange(1, 300).Draw(t, "restartAt"))*time.Second, 3*time.Second)
+		}
+		h.e.OnAdvance(func(sim.Time) { checkCaches(t, h.k) })
+		h.run(6 * time.Minute)
+	})
+}
+
+func checkCaches(t *rapid.T, k *Kubelet) {
+	waiting := 0
+	for _, ps := range k.podOrder {
+		if ps.waitRelist {
+			waiting++
+		}
+		if ps.requeueAt != sim.Never && ps.requeueAt < k.requeueFrom {
+			t.Fatalf("at %v: requeueFrom %v is after a pod's requeue time %v", k.e.Now(), k.requeueFrom, ps.requeueAt)
+		}
+		for i, c := range ps.containers {
+			if !k.runtimeChanged {
+				var want runtimeStatus
+				if in := c.newest(); in != nil {
+					want = runtimeStatus{inst: in, running: in.running, finishedAt: in.finishedAt}
+				}
+				if ps.cache[i] != want {
+					t.Fatalf("at %v: the runtime changed without raising the relist's flag", k.e.Now())
+				}
+			}
+			want := statusView{}
+			if ps.hasStatus {
+				terminal := ps.status.Phase == corev1.PodFailed || ps.status.Phase == corev1.PodSucceeded
+				want = statusView{hasStatus: true, terminal: terminal}
+				if cs := ps.statusOf(c); cs != nil {
+					want.present, want.id = true, cs.ContainerID
+					if in := ps.instanceByID(c, cs.ContainerID); in != nil {
+						want.inst, want.n, want.startedAt = in, in.n, in.startedAt
+					}
+					want.running, want.terminated = cs.State.Running != nil, cs.State.Terminated != nil
+					want.started = cs.Started != nil && *cs.Started
+				}
+			}
+			if c.view != want {
+				t.Fatalf("at %v: container view %+v, the cached status says %+v", k.e.Now(), c.view, want)
+			}
+			live, proc := c.live()
+			for _, w := range c.probes {
+				if w == nil {
+					continue
+				}
+				if w.view != c.view {
+					t.Fatalf("at %v: %v worker's view %+v, the container's %+v", k.e.Now(), w.typ, w.view, c.view)
+				}
+				if w.live != live || w.liveProc != proc {
+					t.Fatalf("at %v: %v worker's live instance is not the runtime's", k.e.Now(), w.typ)
+				}
+			}
+		}
+	}
+	if waiting != k.waiting {
+		t.Fatalf("at %v: %d workers wait for a relist, the count says %d", k.e.Now(), waiting, k.waiting)
+	}
+}
