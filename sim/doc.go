@@ -21,4 +21,9 @@
 // a Go time.Ticker read by a goroutine that does work between reads: one tick
 // is kept while the reader is busy, the rest are dropped, and the grid of tick
 // times is preserved.
+//
+// The queue is a binary heap with two aids that change no order: the least
+// entry is held in front of the heap when it arrives as the least, and ticks,
+// which arrive in the order they fire among tickers of one period and phase,
+// wait in a FIFO lane per (period, phase) instead of the heap.
 package sim
