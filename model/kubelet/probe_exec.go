@@ -15,10 +15,13 @@ func (w *probeWorker) execute(in *instance, n int) {
 	now := w.k.e.Now()
 	target, o := w.probe(in, now)
 	o.instance = n
-	w.outcome, w.target = o, target
+	w.outcome, w.target = o, nil
 	h := w.k.e.After(o.duration, kindProbe, w.done)
 	if target != nil && o.duration > 0 {
+		// Only an answer that takes time can be cut short by the
+		// process's death; only then does answered look at the instance.
 		target.inflight = append(target.inflight, inflightProbe{w: w, h: h, began: now, o: o})
+		w.target = target
 	}
 }
 

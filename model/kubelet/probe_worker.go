@@ -122,8 +122,7 @@ func (w *probeWorker) finish(o probeOutcome) {
 		w.lastResult = res
 		w.resultRun = 1
 	}
-	if (res == failure && w.resultRun < int(w.spec.FailureThreshold)) ||
-		(res == success && w.resultRun < int(w.spec.SuccessThreshold)) {
+	if (res == failure && w.resultRun < w.failures) || (res == success && w.resultRun < w.successes) {
 		w.idle()
 		return
 	}

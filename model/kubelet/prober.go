@@ -72,6 +72,8 @@ type probeWorker struct {
 	object       string       // the pod, as records name it
 	container    string       // the container's name
 	initialDelay int32        // spec.InitialDelaySeconds
+	failures     int          // spec.FailureThreshold
+	successes    int          // spec.SuccessThreshold
 	timeout      sim.Duration // spec.TimeoutSeconds
 	ip           string       // the pod's IP, once it has one (it never changes)
 	// An HTTP probe's action, its port resolved and its path.
@@ -90,7 +92,8 @@ type probeWorker struct {
 	run     func() // the worker loop's next iteration, bound once
 	done    func() // answered, bound once
 
-	// The probe in flight: its outcome and the instance answering it.
+	// The probe in flight: its outcome and, if the answer takes time, the
+	// instance answering it.
 	outcome probeOutcome
 	target  *instance
 	url     string // the HTTP probe's URL, built once the pod has its IP
@@ -140,6 +143,7 @@ func (k *Kubelet) addProbes(ps *podState) {
 func newProbeWorker(k *Kubelet, ps *podState, c *containerState, t probeType, p *corev1.Probe) *probeWorker {
 	w := &probeWorker{k: k, ps: ps, c: c, typ: t, spec: defaulted(p), epoch: k.epoch, object: ps.object, container: c.spec.Name}
 	w.initialDelay = w.spec.InitialDelaySeconds
+	w.failures, w.successes = int(w.spec.FailureThreshold), int(w.spec.SuccessThreshold)
 	w.timeout = sim.Duration(w.spec.TimeoutSeconds) * time.Second
 	if g := w.spec.HTTPGet; g != nil {
 		w.httpGet, w.httpPath = g, requestPath(g.Path)
