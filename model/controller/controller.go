@@ -215,13 +215,7 @@ func (c *Controller) event(src events.Source, object, reason, msg string) {
 
 // ownedReplicaSets lists the ReplicaSets whose controller is d, by name.
 func (c *Controller) ownedReplicaSets(d *appsv1.Deployment) []*appsv1.ReplicaSet {
-	var out []*appsv1.ReplicaSet
-	for _, rs := range c.s.ReplicaSets.List() {
-		if rs.Namespace == d.Namespace && controllerUID(rs) == d.UID {
-			out = append(out, rs)
-		}
-	}
-	return out
+	return controlledIn(c.s.ReplicaSets, d.Namespace, d.UID)
 }
 
 // rcPod reports whether a pod is an RC's or a deployer pod (owned by an

@@ -35,19 +35,6 @@ const (
 // revision-history annotation (sync.go).
 const maxRevHistoryLengthInChars = 2000
 
-// deploymentForRS returns the Deployment that controls rs, if it exists.
-func (c *Controller) deploymentForRS(rs *appsv1.ReplicaSet) *appsv1.Deployment {
-	ref := metav1.GetControllerOf(rs)
-	if ref == nil || ref.Kind != "Deployment" {
-		return nil
-	}
-	d, ok := c.s.Deployments.Get(rs.Namespace, ref.Name)
-	if !ok || d.UID != ref.UID {
-		return nil
-	}
-	return d
-}
-
 // deploymentEvent is addDeployment/updateDeployment/deleteDeployment.
 func (c *Controller) deploymentEvent(ev store.EventType, d, _ *appsv1.Deployment) {
 	if ev == store.Deleted {
@@ -59,7 +46,7 @@ func (c *Controller) deploymentEvent(ev store.EventType, d, _ *appsv1.Deployment
 // rsEventForDeployment is addReplicaSet/updateReplicaSet/deleteReplicaSet:
 // queue the owning Deployment.
 func (c *Controller) rsEventForDeployment(_ store.EventType, rs, _ *appsv1.ReplicaSet) {
-	if d := c.deploymentForRS(rs); d != nil {
+	if d, ok := controllerIn(c.s.Deployments, rs, "Deployment"); ok {
 		c.dQueue.Add(store.Key(d))
 	}
 }
@@ -70,17 +57,13 @@ func (c *Controller) podEventForDeployment(ev store.EventType, pod, _ *corev1.Po
 	if ev != store.Deleted {
 		return
 	}
-	ref := metav1.GetControllerOf(pod)
-	if ref == nil || ref.Kind != "ReplicaSet" {
-		return
-	}
 	// getDeploymentForPod: the pod's ReplicaSet may still exist.
-	rs, ok := c.s.ReplicaSets.Get(pod.Namespace, ref.Name)
-	if !ok || rs.UID != ref.UID {
+	rs, ok := controllerIn(c.s.ReplicaSets, pod, "ReplicaSet")
+	if !ok {
 		return
 	}
-	d := c.deploymentForRS(rs)
-	if d == nil || d.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType {
+	d, ok := controllerIn(c.s.Deployments, rs, "Deployment")
+	if !ok || d.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType {
 		return
 	}
 	if n := len(c.podMap(d, c.ownedReplicaSets(d))); n == 0 {

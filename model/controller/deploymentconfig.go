@@ -218,24 +218,14 @@ func (c *Controller) dcEventForDC(ev store.EventType, dc, _ *api.DeploymentConfi
 // rcEventForDC queues the DeploymentConfig that controls a changed RC
 // (factory.go updateReplicationController/deleteReplicationController).
 func (c *Controller) rcEventForDC(_ store.EventType, rc, _ *corev1.ReplicationController) {
-	ref := metav1.GetControllerOf(rc)
-	if ref == nil || ref.Kind != "DeploymentConfig" {
-		return
-	}
-	if dc, ok := c.s.DeploymentConfigs.Get(rc.Namespace, ref.Name); ok && dc.UID == ref.UID {
+	if dc, ok := controllerIn(c.s.DeploymentConfigs, rc, "DeploymentConfig"); ok {
 		c.dcQueue.Add(store.Key(dc))
 	}
 }
 
 // dcDeployments lists the RCs whose controller is dc, by name.
 func (c *Controller) dcDeployments(dc *api.DeploymentConfig) []*corev1.ReplicationController {
-	var out []*corev1.ReplicationController
-	for _, rc := range c.s.ReplicationControllers.List() {
-		if rc.Namespace == dc.Namespace && controllerUID(rc) == dc.UID {
-			out = append(out, rc)
-		}
-	}
-	return out
+	return controlledIn(c.s.ReplicationControllers, dc.Namespace, dc.UID)
 }
 
 // syncDC is the DeploymentConfig controller's work function: Handle, then

@@ -63,19 +63,6 @@ func (c *Controller) deletionObserved(key, podKey string) {
 	}
 }
 
-// rsForPod returns the ReplicaSet that controls pod, if it exists.
-func (c *Controller) rsForPod(pod *corev1.Pod) *appsv1.ReplicaSet {
-	ref := metav1.GetControllerOf(pod)
-	if ref == nil || ref.Kind != "ReplicaSet" {
-		return nil
-	}
-	rs, ok := c.s.ReplicaSets.Get(pod.Namespace, ref.Name)
-	if !ok || rs.UID != ref.UID {
-		return nil
-	}
-	return rs
-}
-
 // rsEventForRS is the ReplicaSet controller's ReplicaSet handler
 // (replica_set.go addRS/updateRS/deleteRS): queue the ReplicaSet; forget
 // the expectations of a deleted one.
@@ -91,8 +78,8 @@ func (c *Controller) rsEventForRS(ev store.EventType, rs, _ *appsv1.ReplicaSet) 
 // podEventForRS is the ReplicaSet controller's pod handler (replica_set.go
 // addPod, updatePod, deletePod).
 func (c *Controller) podEventForRS(ev store.EventType, pod, old *corev1.Pod) {
-	rs := c.rsForPod(pod)
-	if rs == nil {
+	rs, ok := controllerIn(c.s.ReplicaSets, pod, "ReplicaSet")
+	if !ok {
 		return
 	}
 	key := store.Key(rs)

@@ -47,20 +47,6 @@ func rsView(rc *corev1.ReplicationController) *appsv1.ReplicaSet {
 	return rs
 }
 
-// rcForPod returns the ReplicationController that controls pod, if it
-// exists.
-func (c *Controller) rcForPod(pod *corev1.Pod) *corev1.ReplicationController {
-	ref := metav1.GetControllerOf(pod)
-	if ref == nil || ref.Kind != "ReplicationController" {
-		return nil
-	}
-	rc, ok := c.s.ReplicationControllers.Get(pod.Namespace, ref.Name)
-	if !ok || rc.UID != ref.UID {
-		return nil
-	}
-	return rc
-}
-
 // rcEventForRC is the replication manager's handler of its own objects.
 func (c *Controller) rcEventForRC(ev store.EventType, rc, _ *corev1.ReplicationController) {
 	key := store.Key(rc)
@@ -74,8 +60,8 @@ func (c *Controller) rcEventForRC(ev store.EventType, rc, _ *corev1.ReplicationC
 
 // podEventForRC is the replication manager's pod handler; see podEventForRS.
 func (c *Controller) podEventForRC(ev store.EventType, pod, old *corev1.Pod) {
-	rc := c.rcForPod(pod)
-	if rc == nil {
+	rc, ok := controllerIn(c.s.ReplicationControllers, pod, "ReplicationController")
+	if !ok {
 		return
 	}
 	key := store.Key(rc)

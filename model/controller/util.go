@@ -215,6 +215,37 @@ func isPodActive(p *corev1.Pod) bool {
 	return p.Status.Phase != corev1.PodSucceeded && p.Status.Phase != corev1.PodFailed && p.DeletionTimestamp == nil
 }
 
+// controllerIn returns the object of table t that controls o through a
+// controller reference of the given kind: the same name and UID (a
+// recreated namesake is not the controller). ok is false if there is none.
+func controllerIn[T store.Object](t *store.Table[T], o metav1.Object, kind string) (owner T, ok bool) {
+	ref := metav1.GetControllerOfNoCopy(o)
+	if ref == nil || ref.Kind != kind {
+		return owner, false
+	}
+	owner, ok = t.Get(o.GetNamespace(), ref.Name)
+	if !ok || owner.GetUID() != ref.UID {
+		var none T
+		return none, false
+	}
+	return owner, true
+}
+
+// controlledIn lists, by name, the objects of table t in namespace ns whose
+// controller has the given UID.
+func controlledIn[T interface {
+	store.Object
+	metav1.Object
+}](t *store.Table[T], ns string, uid types.UID) []T {
+	var out []T
+	for _, o := range t.List() {
+		if o.GetNamespace() == ns && controllerUID(o) == uid {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // controllerUID returns the UID of an object's controller reference, or "".
 func controllerUID(o metav1.Object) types.UID {
 	// NoCopy: GetControllerOf copies the reference to the heap, once per
