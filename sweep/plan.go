@@ -216,13 +216,18 @@ func (p *Plan) Load(pt Point) (*scenarios.Scenario, error) {
 // Describe names a point as --set flags would: "periodSeconds=5,
 // failureThreshold=3".
 func (p *Plan) Describe(pt Point) string {
-	names := p.DimNames()
+	return describeValues(p.DimNames(), pt.Values, "the scenario")
+}
+
+// describeValues names the values of a point's dimensions as --set flags
+// would, or says none if there are no dimensions.
+func describeValues(dimNames, values []string, none string) string {
 	var parts []string
-	for i, v := range pt.Values {
-		parts = append(parts, shortPath(names[i])+"="+v)
+	for i, v := range values {
+		parts = append(parts, shortPath(dimNames[i])+"="+v)
 	}
 	if len(parts) == 0 {
-		return "the scenario"
+		return none
 	}
 	return strings.Join(parts, ", ")
 }

@@ -250,14 +250,7 @@ func Recommend(res *Results, dimNames []string, reqs []Requirement, obj *Objecti
 }
 
 func describe(dimNames []string, p *PointResult) string {
-	var parts []string
-	for i, v := range p.Values {
-		parts = append(parts, shortPath(dimNames[i])+"="+v)
-	}
-	if len(parts) == 0 {
-		return "the scenario as written"
-	}
-	return strings.Join(parts, ", ")
+	return describeValues(dimNames, p.Values, "the scenario as written")
 }
 
 func (rec *Recommendation) explain(res *Results, dimNames []string, reqs []Requirement, obj *Objective) string {

@@ -88,21 +88,8 @@ func (e *env) compareCmd(cmd *cobra.Command, f *sweepFlags, args []string) error
 
 // runCompare runs a comparison and prints its side-by-side table.
 func (e *env) runCompare(p *sweep.Plan, f *sweepFlags) error {
-	if err := p.Prepare(); err != nil {
-		return usageErr("%v", err)
-	}
-	expect, err := validate(p)
+	expect, defs, err := f.prepare(p)
 	if err != nil {
-		return err
-	}
-	if err := f.metricsFor(p, expect); err != nil {
-		return err
-	}
-	defs, err := p.Defs()
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	if err := f.recorded(p.Metrics); err != nil {
 		return err
 	}
 	var pts []*sweep.PointResult

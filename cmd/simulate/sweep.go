@@ -377,6 +377,32 @@ func (f *sweepFlags) metricsFor(p *sweep.Plan, expect [][]string) error {
 	return nil
 }
 
+// prepare readies a sweep or comparison plan: its points (a plan over
+// --max-points is a limit, exit 3), the scenarios checked, the metrics
+// chosen and recorded, and the definitions of the scenarios' metrics.
+func (f *sweepFlags) prepare(p *sweep.Plan) (expect [][]string, defs []sweep.MetricDef, err error) {
+	if err := p.Prepare(); err != nil {
+		var lim *sweep.LimitError
+		if errors.As(err, &lim) {
+			return nil, nil, &exitError{exitLimit, err}
+		}
+		return nil, nil, usageErr("%v", err)
+	}
+	if expect, err = validate(p); err != nil {
+		return nil, nil, err
+	}
+	if err := f.metricsFor(p, expect); err != nil {
+		return nil, nil, err
+	}
+	if defs, err = p.Defs(); err != nil {
+		return nil, nil, usageErr("%v", err)
+	}
+	if err := f.recorded(p.Metrics); err != nil {
+		return nil, nil, err
+	}
+	return expect, defs, nil
+}
+
 // validate loads the points (up to a thousand of this shard) so that a
 // bad path or value fails before any run, and returns each source's
 // expectations.
@@ -448,24 +474,8 @@ func (e *env) sweepCmd(cmd *cobra.Command, f *sweepFlags) error {
 // runSweep runs a prepared plan and reports.
 func (e *env) runSweep(p *sweep.Plan, f *sweepFlags) error {
 	p.MaxPoints = f.maxPoints
-	if err := p.Prepare(); err != nil {
-		var lim *sweep.LimitError
-		if errors.As(err, &lim) {
-			return &exitError{exitLimit, err}
-		}
-		return usageErr("%v", err)
-	}
-	expect, err := validate(p)
+	expect, _, err := f.prepare(p)
 	if err != nil {
-		return err
-	}
-	if err := f.metricsFor(p, expect); err != nil {
-		return err
-	}
-	if _, err := p.Defs(); err != nil {
-		return usageErr("%v", err)
-	}
-	if err := f.recorded(p.Metrics); err != nil {
 		return err
 	}
 	reqs, _, _, _ := f.parse()
