@@ -23,14 +23,7 @@ func (c *Controller) nodeEvent(ev store.EventType, n, _ *corev1.Node) {
 	if cur, ok := c.cfg.Store.Nodes.Get("", n.Name); !ok || cur.ResourceVersion != n.ResourceVersion {
 		return // a later change is on its way
 	}
-	var want []corev1.Taint
-	switch readyOf(n) {
-	case corev1.ConditionUnknown:
-		want = []corev1.Taint{{Key: corev1.TaintNodeUnreachable, Effect: corev1.TaintEffectNoSchedule}}
-	case corev1.ConditionFalse:
-		want = []corev1.Taint{{Key: corev1.TaintNodeNotReady, Effect: corev1.TaintEffectNoSchedule}}
-	}
-	if nn, changed := replaceTaints(n, corev1.TaintEffectNoSchedule, want, c); changed {
+	if nn, changed := replaceTaints(n, corev1.TaintEffectNoSchedule, readinessTaints(readyOf(n), corev1.TaintEffectNoSchedule), c); changed {
 		c.cfg.Store.Nodes.Update(nn)
 		return // the update comes back through the watch
 	}
@@ -41,16 +34,22 @@ func (c *Controller) nodeEvent(ev store.EventType, n, _ *corev1.Node) {
 // node.kubernetes.io/unreachable:NoExecute (a NotReady one
 // not-ready:NoExecute), a Ready one loses both.
 func (c *Controller) swapNoExecuteTaint(n *corev1.Node, ready corev1.ConditionStatus) {
-	var want []corev1.Taint
-	switch ready {
-	case corev1.ConditionUnknown:
-		want = []corev1.Taint{{Key: corev1.TaintNodeUnreachable, Effect: corev1.TaintEffectNoExecute}}
-	case corev1.ConditionFalse:
-		want = []corev1.Taint{{Key: corev1.TaintNodeNotReady, Effect: corev1.TaintEffectNoExecute}}
-	}
-	if nn, changed := replaceTaints(n, corev1.TaintEffectNoExecute, want, c); changed {
+	if nn, changed := replaceTaints(n, corev1.TaintEffectNoExecute, readinessTaints(ready, corev1.TaintEffectNoExecute), c); changed {
 		c.cfg.Store.Nodes.Update(nn)
 	}
+}
+
+// readinessTaints is the node controller's taint of the given effect for a
+// node whose Ready condition is ready: unreachable for Unknown, not-ready
+// for False, none for True.
+func readinessTaints(ready corev1.ConditionStatus, effect corev1.TaintEffect) []corev1.Taint {
+	switch ready {
+	case corev1.ConditionUnknown:
+		return []corev1.Taint{{Key: corev1.TaintNodeUnreachable, Effect: effect}}
+	case corev1.ConditionFalse:
+		return []corev1.Taint{{Key: corev1.TaintNodeNotReady, Effect: effect}}
+	}
+	return nil
 }
 
 // replaceTaints makes the node controller's taints of one effect (the
