@@ -132,17 +132,7 @@ func (s *Scheduler) activateOrBackoff(q *queuedPod) {
 // is over go to the active queue.
 func (s *Scheduler) flushBackoff() {
 	now := s.e.Now()
-	keep := s.backoff[:0]
-	var ready []*queuedPod
-	for _, q := range s.backoff {
-		if q.backoffExpiry() <= now {
-			ready = append(ready, q)
-		} else {
-			keep = append(keep, q)
-		}
-	}
-	s.backoff = keep
-	for _, q := range ready {
+	for _, q := range takeWhere(&s.backoff, func(q *queuedPod) bool { return q.backoffExpiry() <= now }) {
 		s.pushActive(q)
 	}
 }
@@ -153,17 +143,23 @@ func (s *Scheduler) flushBackoff() {
 func (s *Scheduler) flushUnschedulable() {
 	now := s.e.Now()
 	limit := s.cfg.Profile.UnschedulableFlushAfter()
-	keep := s.unschedulable[:0]
-	var moved []*queuedPod
-	for _, q := range s.unschedulable {
-		if now.Sub(q.unschedulableSince) > limit {
-			moved = append(moved, q)
+	for _, q := range takeWhere(&s.unschedulable, func(q *queuedPod) bool { return now.Sub(q.unschedulableSince) > limit }) {
+		s.activateOrBackoff(q)
+	}
+}
+
+// takeWhere removes from *list the pods for which take reports true and
+// returns them; both keep their order.
+func takeWhere(list *[]*queuedPod, take func(*queuedPod) bool) []*queuedPod {
+	keep := (*list)[:0]
+	var taken []*queuedPod
+	for _, q := range *list {
+		if take(q) {
+			taken = append(taken, q)
 		} else {
 			keep = append(keep, q)
 		}
 	}
-	s.unschedulable = keep
-	for _, q := range moved {
-		s.activateOrBackoff(q)
-	}
+	*list = keep
+	return taken
 }
