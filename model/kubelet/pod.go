@@ -55,9 +55,6 @@ type containerState struct {
 	// start the container failed (CrashLoopBackOff), shown as the waiting
 	// reason in the statuses generated after it.
 	reason, reasonMessage string
-	// view is what the probe workers read of the status manager's cached
-	// status of the container at every probe, kept here by setStatus.
-	view statusView
 }
 
 // live returns the instance of c a network probe reaches now, the newest if

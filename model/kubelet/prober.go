@@ -149,7 +149,7 @@ func newProbeWorker(k *Kubelet, ps *podState, c *containerState, t probeType, p 
 		w.httpGet, w.httpPath = g, requestPath(g.Path)
 		w.httpPort, w.httpPortErr = resolvePort(g.Port, c.spec)
 	}
-	w.view = c.view
+	w.view = ps.viewOf(c)
 	w.live, w.liveProc = c.live()
 	switch t {
 	case readiness:

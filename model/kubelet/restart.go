@@ -64,9 +64,6 @@ func (ps *podState) forgetKubeletState() {
 	ps.cache = make([]runtimeStatus, len(ps.containers))
 	ps.k.runtimeChanged = true
 	ps.hasStatus = false // the status manager starts empty; ps.status is what the API has
-	for _, c := range ps.containers {
-		c.view = statusView{}
-	}
 	ps.probing = false
 	ps.terminating = false
 	for _, c := range ps.containers {

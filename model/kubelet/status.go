@@ -380,28 +380,35 @@ func (ps *podState) setStatus(st corev1.PodStatus) {
 }
 
 // keepStatus makes st the status manager's cached status and refreshes the
-// containers' views of it.
+// probe workers' views of it.
 func (ps *podState) keepStatus(st corev1.PodStatus) {
 	ps.hasStatus = true
 	ps.status = st
-	terminal := st.Phase == corev1.PodFailed || st.Phase == corev1.PodSucceeded
 	for _, c := range ps.containers {
-		c.view = statusView{hasStatus: true, terminal: terminal}
-		if cs := ps.statusOf(c); cs != nil {
-			v := &c.view
-			v.present, v.id = true, cs.ContainerID
-			if in := ps.instanceByID(c, cs.ContainerID); in != nil {
-				v.inst, v.n, v.startedAt = in, in.n, in.startedAt
-			}
-			v.running, v.terminated = cs.State.Running != nil, cs.State.Terminated != nil
-			v.started = cs.Started != nil && *cs.Started
-		}
+		v := ps.viewOf(c)
 		for _, w := range c.probes {
 			if w != nil {
-				w.view = c.view
+				w.view = v
 			}
 		}
 	}
+}
+
+// viewOf returns container c's statusView of the cached status.
+func (ps *podState) viewOf(c *containerState) statusView {
+	if !ps.hasStatus {
+		return statusView{}
+	}
+	v := statusView{hasStatus: true, terminal: ps.status.Phase == corev1.PodFailed || ps.status.Phase == corev1.PodSucceeded}
+	if cs := ps.statusOf(c); cs != nil {
+		v.present, v.id = true, cs.ContainerID
+		if in := ps.instanceByID(c, cs.ContainerID); in != nil {
+			v.inst, v.n, v.startedAt = in, in.n, in.startedAt
+		}
+		v.running, v.terminated = cs.State.Running != nil, cs.State.Terminated != nil
+		v.started = cs.Started != nil && *cs.Started
+	}
+	return v
 }
 
 // record adds a PodStatus record if what the API shows has changed.
