@@ -70,6 +70,7 @@ func (k *Kubelet) doBackOff(ps *podState, c *containerState, rs runtimeStatus) (
 		k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Warning, reason, msg)
 		c.reason = "CrashLoopBackOff"
 		c.reasonMessage = k.msgBackOffReason(e.backoff, c.spec.Name, pod)
+		ps.statusInputsChanged()
 		return true, ts.Add(e.backoff)
 	}
 	// Next: a missing or expired entry starts again at the initial delay;

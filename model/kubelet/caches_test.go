@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	"pgregory.net/rapid"
 
@@ -14,8 +15,10 @@ import (
 // a kubelet restart in some), that what the kubelet keeps so as not to look
 // things up again says what looking them up would: each probe worker's
 // view of the cached status, each worker's live instance, the
-// relist's flag, the count of workers waiting for a relist, and the lower
-// bound of the requeue times (docs/architecture.md, "Shortcuts").
+// relist's flag, the count of workers waiting for a relist, the lower
+// bound of the requeue times, and that a status marked fresh is what
+// generating it again would give, with no probe to trigger
+// (docs/architecture.md, "Shortcuts").
 func TestCachesInStep(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		release := rapid.SampledFrom([]string{"1.21", "1.34", "1.35", "1.36"}).Draw(t, "release")
@@ -46,6 +49,13 @@ func checkCaches(t *rapid.T, k *Kubelet) {
 	for _, ps := range k.podOrder {
 		if ps.waitRelist {
 			waiting++
+		}
+		if ps.statusFresh {
+			// generateStatus changes nothing but the scratch buffers.
+			if st := ps.generateStatus(); !statusEqual(&st, &ps.status) || len(k.scratch.triggers) > 0 {
+				t.Fatalf("at %v: the status is marked fresh, but generating it again triggers %d probes and gives (-cached +generated):\n%s",
+					k.e.Now(), len(k.scratch.triggers), cmp.Diff(ps.status, st))
+			}
 		}
 		if ps.requeueAt != sim.Never && ps.requeueAt < k.requeueFrom {
 			t.Fatalf("at %v: requeueFrom %v is after a pod's requeue time %v", k.e.Now(), k.requeueFrom, ps.requeueAt)

@@ -152,6 +152,7 @@ func (m *images) fail(ps *podState, c *containerState, reason, msg string, done 
 		k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Warning, "Failed", "Error: "+reason)
 	}
 	c.reason, c.reasonMessage = reason, msg
+	ps.statusInputsChanged()
 	done(false)
 }
 

@@ -252,6 +252,7 @@ func (k *Kubelet) podEvent(ev store.EventType, pod, old *corev1.Pod) {
 		k.forget(ps)
 	case ps != nil:
 		ps.pod = pod
+		ps.statusInputsChanged()
 		ownWrite := pod == ps.echo && old == ps.echoOf && !k.cfg.Straightforward
 		if !ownWrite && specChanged(old, pod) {
 			// What kubectl shows follows the API object, whoever changed

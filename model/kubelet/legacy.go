@@ -56,6 +56,7 @@ func (ps *podState) refreshCache() {
 	for i, c := range ps.containers {
 		if in := c.newest(); in != nil {
 			ps.cache[i] = runtimeStatus{inst: in, running: in.running, finishedAt: in.finishedAt}
+			ps.statusInputsChanged()
 		}
 	}
 }
@@ -66,7 +67,7 @@ func (ps *podState) refreshCache() {
 func (s *podSync) runLegacy() {
 	ps := s.ps
 	ps.refreshCache()
-	ps.setStatus(ps.generateStatus())
+	ps.publishStatus()
 	if ps.ip == "" {
 		ps.k.assignIP(ps)
 	}
@@ -100,6 +101,7 @@ func (s *podSync) probeLegacy(containers []int) {
 	s.legacyRound(c, in, readiness, func(ready result) {
 		c.legacyReady = c.spec.ReadinessProbe == nil || ready == success
 		c.legacyReadyID = in.id
+		ps.statusInputsChanged()
 		s.legacyRound(c, in, liveness, func(live result) {
 			if live == failure {
 				restart := ps.pod.Spec.RestartPolicy != corev1.RestartPolicyNever

@@ -28,6 +28,7 @@ func (k *Kubelet) compareRuntime() {
 			if st != old {
 				ps.cache[i] = st
 				changed = true
+				ps.statusInputsChanged()
 			}
 		}
 		if changed {

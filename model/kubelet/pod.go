@@ -33,6 +33,11 @@ type podState struct {
 	probing     bool // probe workers exist
 	terminating bool // SyncTerminatingPod has begun
 	status      corev1.PodStatus
+	// statusFresh says that generating the status now would change
+	// nothing: the last generation left the cached status as it was and
+	// triggered no probe, and nothing it reads has changed since
+	// (statusInputsChanged). A periodic resync then skips generateStatus.
+	statusFresh bool
 	// echo is the object of the kubelet's last status write, and echoOf
 	// the one it replaced: when the watch brings that very change back,
 	// only the status can differ, as the write copied the rest.
@@ -40,6 +45,11 @@ type podState struct {
 	lastRecord   record.PodStatus
 	recorded     bool
 }
+
+// statusInputsChanged is called wherever something generateStatus reads
+// changes: the API pod, the cached status, the IP, the PLEG cache, an
+// instance starting or ending, the reason cache, a probe result or worker.
+func (ps *podState) statusInputsChanged() { ps.statusFresh = false }
 
 // containerState is the runtime's view of one container of the spec: its
 // instances, newest last.

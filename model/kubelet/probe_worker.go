@@ -144,6 +144,7 @@ func (w *probeWorker) set(r result) {
 		return
 	}
 	w.storedID, w.stored = w.containerID, r
+	w.ps.statusInputsChanged()
 	w.k.probeResult(w, r)
 }
 

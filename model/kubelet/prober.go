@@ -133,6 +133,7 @@ func (k *Kubelet) addProbes(ps *podState) {
 			}
 			w := newProbeWorker(k, ps, c, s.t, s.p)
 			c.probes[s.t] = w
+			ps.statusInputsChanged()
 			w.start()
 		}
 	}

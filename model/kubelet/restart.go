@@ -63,6 +63,7 @@ func (ps *podState) forgetKubeletState() {
 	ps.lastSyncEnd = 0
 	ps.cache = make([]runtimeStatus, len(ps.containers))
 	ps.k.runtimeChanged = true
+	ps.statusInputsChanged()
 	ps.hasStatus = false // the status manager starts empty; ps.status is what the API has
 	ps.probing = false
 	ps.terminating = false
@@ -101,6 +102,7 @@ func (k *Kubelet) restart() {
 			continue
 		}
 		ps.pod = cur
+		ps.statusInputsChanged()
 		k.addProbesAtPodAdd(ps) // the new kubelet's informer adds every pod
 		k.syncUpdated(ps)
 	}

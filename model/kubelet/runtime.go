@@ -12,6 +12,7 @@ func (k *Kubelet) runContainer(ps *podState, c *containerState, id string) {
 	in := &instance{n: len(c.instances) + 1, id: id, running: true, startedAt: now}
 	c.instances = append(c.instances, in)
 	k.runtimeChanged = true
+	ps.statusInputsChanged()
 	streamName := "app/" + ps.pod.Namespace + "/" + ps.pod.Name + "/" + c.spec.Name
 	var memLimit int64
 	if q, ok := c.spec.Resources.Limits["memory"]; ok {
@@ -52,6 +53,7 @@ func (k *Kubelet) processExited(ps *podState, c *containerState, in *instance, c
 	in.running = false
 	in.finishedAt = now
 	k.runtimeChanged = true
+	ps.statusInputsChanged()
 	c.runtimeChanged()
 	in.exitCode = code
 	in.reason = reason

@@ -20,15 +20,35 @@ type statusScratch struct {
 	running    []corev1.ContainerStateRunning
 	started    []bool
 	conditions []corev1.PodCondition
+	// triggers are the readiness workers the status asks to probe at once,
+	// triggered by publishStatus once the status is set.
+	triggers []*probeWorker
+}
+
+// publishStatus is the status half of a sync: generateAPIPodStatus, whose
+// readiness manual triggers it sends, and SetPodStatus. A status that is
+// still fresh is not generated again; the generation would change nothing.
+func (ps *podState) publishStatus() {
+	k := ps.k
+	if ps.statusFresh && !k.cfg.Straightforward {
+		return
+	}
+	changed := ps.setStatus(ps.generateStatus())
+	ps.statusFresh = !changed && len(k.scratch.triggers) == 0
+	for _, w := range k.scratch.triggers {
+		w.trigger()
+	}
 }
 
 // generateStatus is generateAPIPodStatus: the pod's API status from the PLEG
-// cache, the reason cache and the probe results. The status it returns
-// lives in the kubelet's scratch buffers until the next call.
+// cache, the reason cache and the probe results. The status it returns, and
+// the workers it asks to trigger (scratch.triggers), live in the kubelet's
+// scratch buffers until the next call. It changes nothing else.
 func (ps *podState) generateStatus() corev1.PodStatus {
 	now := ps.k.e.Now()
 	old := ps.status
 	buf := &ps.k.scratch
+	buf.triggers = buf.triggers[:0]
 	st := corev1.PodStatus{
 		StartTime: old.StartTime,
 		QOSClass:  old.QOSClass,
@@ -107,7 +127,7 @@ func (ps *podState) applyProbes(st *corev1.PodStatus, startedBuf []bool) {
 			} else if w := c.probes[readiness]; w == nil {
 				ready = true
 			} else if ps.k.cfg.Profile.ReadinessManualTrigger() {
-				w.trigger()
+				ps.k.scratch.triggers = append(ps.k.scratch.triggers, w)
 			}
 			// setReadyStateOnKubeletRestart (1.35+): a container that ran
 			// before this kubelet started keeps the pod's readiness until
@@ -360,16 +380,17 @@ func podReady(pod *corev1.Pod, containers corev1.PodCondition, phase corev1.PodP
 }
 
 // setStatus is the status manager's SetPodStatus: a changed status is written
-// to the API, and a change of what kubectl shows is recorded.
-func (ps *podState) setStatus(st corev1.PodStatus) {
+// to the API, and a change of what kubectl shows is recorded. It reports
+// whether the status changed.
+func (ps *podState) setStatus(st corev1.PodStatus) bool {
 	if ps.hasStatus && statusEqual(&st, &ps.status) {
-		return
+		return false
 	}
 	ps.keepStatus(*st.DeepCopy()) // st may live in the scratch buffers
 	k := ps.k
 	cur, ok := k.cfg.Store.Pods.Get(ps.pod.Namespace, ps.pod.Name)
 	if !ok || cur.UID != ps.pod.UID {
-		return
+		return true
 	}
 	pod := cur.DeepCopy()
 	pod.Status = *ps.status.DeepCopy()
@@ -377,11 +398,13 @@ func (ps *podState) setStatus(st corev1.PodStatus) {
 		ps.echo, ps.echoOf = pod, cur
 	}
 	ps.record(pod)
+	return true
 }
 
 // keepStatus makes st the status manager's cached status and refreshes the
 // probe workers' views of it.
 func (ps *podState) keepStatus(st corev1.PodStatus) {
+	ps.statusInputsChanged()
 	ps.hasStatus = true
 	ps.status = st
 	for _, c := range ps.containers {

@@ -52,7 +52,7 @@ func (s *podSync) stale() bool { return s.epoch != s.ps.k.epoch }
 // (computePodActions) and starts doing it.
 func (s *podSync) run() {
 	ps := s.ps
-	ps.setStatus(ps.generateStatus())
+	ps.publishStatus()
 	if !ps.probing {
 		ps.probing = true
 		ps.k.addProbes(ps)
@@ -111,6 +111,7 @@ func (s *podSync) killNext() {
 // statuses generated from the next sync on show.
 func (k *Kubelet) assignIP(ps *podState) {
 	k.podIPs++
+	ps.statusInputsChanged()
 	ps.ip = fmt.Sprintf("%s%d", k.cfg.PodSubnet, k.podIPs%250+2)
 }
 
@@ -144,6 +145,7 @@ func (s *podSync) next() {
 	// this sync still runs: liveness restarts were never backed off.
 	if slices.Contains(s.killed, i) {
 		c.reason, c.reasonMessage = "", ""
+		ps.statusInputsChanged()
 		s.startContainer(c)
 		return
 	}
@@ -156,6 +158,7 @@ func (s *podSync) next() {
 		return
 	}
 	c.reason, c.reasonMessage = "", ""
+	ps.statusInputsChanged()
 	s.startContainer(c)
 }
 

@@ -17,7 +17,7 @@ func (s *podSync) terminating() {
 	ps := s.ps
 	k := ps.k
 	ps.terminating = true
-	ps.setStatus(ps.generateStatus())
+	ps.publishStatus()
 	if k.cfg.Profile.StopLivenessAndStartupOnTermination() {
 		for _, c := range ps.containers {
 			for _, t := range []probeType{liveness, startup} {
@@ -63,9 +63,10 @@ func (s *podSync) terminated() {
 	for i, c := range ps.containers {
 		if in := c.newest(); in != nil {
 			ps.cache[i] = runtimeStatus{inst: in, running: in.running, finishedAt: in.finishedAt}
+			ps.statusInputsChanged()
 		}
 	}
-	ps.setStatus(ps.generateStatus())
+	ps.publishStatus()
 	for _, c := range ps.containers {
 		if w := c.probes[readiness]; w != nil {
 			w.stop()
