@@ -88,7 +88,7 @@ type Config struct {
 	// Straightforward turns off the shortcuts that must not change what
 	// the kubelet does (a relist skipping its comparison when no container
 	// started or ended, a sync tick skipping its look at every pod before
-	// any is due, the watch echo of its own status write taken as
+	// any is due, the watch echoes of its own status writes taken as
 	// status-only without comparing specs): tests run both ways and
 	// compare the logs.
 	Straightforward bool
@@ -253,7 +253,7 @@ func (k *Kubelet) podEvent(ev store.EventType, pod, old *corev1.Pod) {
 	case ps != nil:
 		ps.pod = pod
 		ps.statusInputsChanged()
-		ownWrite := pod == ps.echo && old == ps.echoOf && !k.cfg.Straightforward
+		ownWrite := ps.isEcho(pod) && !k.cfg.Straightforward
 		if !ownWrite && specChanged(old, pod) {
 			// What kubectl shows follows the API object, whoever changed
 			// it: a deletion timestamp reads Terminating before the

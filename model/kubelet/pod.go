@@ -38,10 +38,11 @@ type podState struct {
 	// triggered no probe, and nothing it reads has changed since
 	// (statusInputsChanged). A periodic resync then skips generateStatus.
 	statusFresh bool
-	// echo is the object of the kubelet's last status write, and echoOf
-	// the one it replaced: when the watch brings that very change back,
-	// only the status can differ, as the write copied the rest.
-	echo, echoOf *corev1.Pod
+	// echoes are the objects of the kubelet's status writes that the watch
+	// has not brought back yet, oldest first. When it does, only the status
+	// can differ from the object the write replaced: the write copied the
+	// rest.
+	echoes []*corev1.Pod
 	lastRecord   record.PodStatus
 	recorded     bool
 }
@@ -50,6 +51,21 @@ type podState struct {
 // changes: the API pod, the cached status, the IP, the PLEG cache, an
 // instance starting or ending, the reason cache, a probe result or worker.
 func (ps *podState) statusInputsChanged() { ps.statusFresh = false }
+
+// isEcho reports whether pod is the object of one of the kubelet's own
+// status writes, and forgets it and any older ones: the watch delivers a
+// pod's changes in order.
+func (ps *podState) isEcho(pod *corev1.Pod) bool {
+	for i, e := range ps.echoes {
+		if e == pod {
+			n := copy(ps.echoes, ps.echoes[i+1:])
+			clear(ps.echoes[n:])
+			ps.echoes = ps.echoes[:n]
+			return true
+		}
+	}
+	return false
+}
 
 // containerState is the runtime's view of one container of the spec: its
 // instances, newest last.

@@ -61,6 +61,7 @@ func (ps *podState) forgetKubeletState() {
 	ps.requeueAt = sim.Never
 	ps.sync = nil
 	ps.lastSyncEnd = 0
+	ps.echoes = nil // a stopped kubelet's watch delivers nothing
 	ps.cache = make([]runtimeStatus, len(ps.containers))
 	ps.k.runtimeChanged = true
 	ps.statusInputsChanged()

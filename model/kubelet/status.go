@@ -392,10 +392,12 @@ func (ps *podState) setStatus(st corev1.PodStatus) bool {
 	if !ok || cur.UID != ps.pod.UID {
 		return true
 	}
-	pod := cur.DeepCopy()
-	pod.Status = *ps.status.DeepCopy()
+	// The new object shares its metadata and spec with cur: stored objects
+	// are immutable, and every writer copies what it changes (package
+	// store). Only the status is new.
+	pod := &corev1.Pod{TypeMeta: cur.TypeMeta, ObjectMeta: cur.ObjectMeta, Spec: cur.Spec, Status: *ps.status.DeepCopy()}
 	if k.cfg.Store.Pods.Update(pod) {
-		ps.echo, ps.echoOf = pod, cur
+		ps.echoes = append(ps.echoes, pod)
 	}
 	ps.record(pod)
 	return true
