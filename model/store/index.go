@@ -1,7 +1,5 @@
 package store
 
-import "slices"
-
 // Index groups a table's objects by a key computed from each object (for
 // pods, their controller) and keeps, for every group, the table keys of its
 // objects in List's order and a tally of them. The table updates its
@@ -22,7 +20,7 @@ type Index[T Object, K comparable, S any] struct {
 }
 
 type indexGroup[S any] struct {
-	keys []string // sorted, as Table.List orders them
+	keys sortedKeys // in Table.List's order
 	sum  S
 }
 
@@ -53,7 +51,7 @@ func NewIndex[T Object, K comparable, S any](t *Table[T], key func(T) K, tally f
 // Len returns the number of objects whose key is k.
 func (x *Index[T, K, S]) Len(k K) int {
 	if g := x.groups[k]; g != nil {
-		return len(g.keys)
+		return g.keys.len()
 	}
 	return 0
 }
@@ -64,8 +62,9 @@ func (x *Index[T, K, S]) List(k K) []T {
 	if g == nil {
 		return nil
 	}
-	out := make([]T, len(g.keys))
-	for i, key := range g.keys {
+	keys := g.keys.list()
+	out := make([]T, len(keys))
+	for i, key := range keys {
 		out[i] = x.t.items[key]
 	}
 	return out
@@ -89,10 +88,7 @@ func (x *Index[T, K, S]) add(key string, obj T) {
 		g = &indexGroup[S]{}
 		x.groups[k] = g
 	}
-	i, found := slices.BinarySearch(g.keys, key)
-	if !found {
-		g.keys = slices.Insert(g.keys, i, key)
-	}
+	g.keys.add(key)
 	if x.tally != nil {
 		x.tally(&g.sum, obj, 1)
 	}
@@ -123,10 +119,8 @@ func (x *Index[T, K, S]) remove(key string, obj T) {
 	if x.tally != nil {
 		x.tally(&g.sum, obj, -1)
 	}
-	if i, found := slices.BinarySearch(g.keys, key); found {
-		g.keys = slices.Delete(g.keys, i, i+1)
-	}
-	if len(g.keys) == 0 {
+	g.keys.remove(key)
+	if g.keys.len() == 0 {
 		delete(x.groups, k)
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -46,6 +47,35 @@ func TestListStaysSorted(t *testing.T) {
 				slices.Sort(keys)
 				if !slices.Equal(got, keys) {
 					t.Fatalf("List = %v, want %v", got, keys)
+				}
+			}
+		}
+	})
+}
+
+// TestSortedKeys checks the set behind List and the indexes against a map:
+// after any adds (present keys included), removes and reads, in any
+// interleaving, a read gives the keys present, sorted and distinct.
+func TestSortedKeys(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var s sortedKeys
+		want := map[string]bool{}
+		key := rapid.StringMatching(`[a-e]{1,3}`)
+		for i, n := 0, rapid.IntRange(1, 200).Draw(t, "ops"); i < n; i++ {
+			switch k := key.Draw(t, "key"); rapid.IntRange(0, 3).Draw(t, "op") {
+			case 0, 1:
+				s.add(k)
+				want[k] = true
+			case 2:
+				s.remove(k)
+				delete(want, k)
+			case 3:
+				keys := slices.Sorted(maps.Keys(want))
+				if got := s.list(); !slices.Equal(got, keys) {
+					t.Fatalf("list = %v, want %v", got, keys)
+				}
+				if s.len() != len(keys) {
+					t.Fatalf("len = %d, want %d", s.len(), len(keys))
 				}
 			}
 		}

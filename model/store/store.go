@@ -8,8 +8,6 @@
 package store
 
 import (
-	"slices"
-	"sort"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -86,11 +84,10 @@ type Table[T Object] struct {
 	items    map[string]T
 	watchers []watcher[T]
 	observe  Observer
-	// sorted holds the keys of items in order for List, built at the
-	// first List and kept up to date after. Controllers list the pods at
-	// every sync, and sorting ten thousand keys each time was most of the
-	// cost of a large run's start.
-	sorted []string
+	// sorted holds the keys of items for List. Controllers list the pods
+	// at every sync, and sorting ten thousand keys each time was most of
+	// the cost of a large run's start.
+	sorted sortedKeys
 	// indexes are kept in step with items; see NewIndex.
 	indexes []tableIndex[T]
 }
@@ -132,17 +129,8 @@ func (t *Table[T]) List() []T {
 	return out
 }
 
-// keys returns the sorted keys of items, sorting them at the first call.
-func (t *Table[T]) keys() []string {
-	if t.sorted == nil {
-		t.sorted = make([]string, 0, len(t.items))
-		for k := range t.items {
-			t.sorted = append(t.sorted, k)
-		}
-		sort.Strings(t.sorted)
-	}
-	return t.sorted
-}
+// keys returns the sorted keys of items, valid until the table changes.
+func (t *Table[T]) keys() []string { return t.sorted.list() }
 
 // Watch registers fn to be told of every later change, delay after it
 // happens. fn receives the kind of change, the object after it (for Deleted,
@@ -170,10 +158,7 @@ func (t *Table[T]) Create(o T) bool {
 	}
 	t.stamp(o)
 	t.items[k] = o
-	if t.sorted != nil {
-		i, _ := slices.BinarySearch(t.sorted, k)
-		t.sorted = slices.Insert(t.sorted, i, k)
-	}
+	t.sorted.add(k)
 	for _, x := range t.indexes {
 		x.add(k, o)
 	}
@@ -208,9 +193,7 @@ func (t *Table[T]) Delete(namespace, name string) bool {
 		return false
 	}
 	delete(t.items, k)
-	if i, found := slices.BinarySearch(t.sorted, k); found {
-		t.sorted = slices.Delete(t.sorted, i, i+1)
-	}
+	t.sorted.remove(k)
 	for _, x := range t.indexes {
 		x.remove(k, old)
 	}
