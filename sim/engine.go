@@ -143,15 +143,30 @@ func (e *Engine) Cancel(h Handle) bool {
 		return false
 	}
 	e.release(h.slot)
+	e.dropped()
+	return true
+}
+
+// dropped counts an entry just cancelled. Cancelled entries are skipped
+// when they reach the top. If they come to outnumber the live ones, the
+// queue is rebuilt without them so that memory and sift depth stay
+// proportional to the live events.
+func (e *Engine) dropped() {
 	e.cancelled++
 	e.stale++
-	// Cancelled entries are skipped when they reach the top. If they come to
-	// outnumber the live ones, rebuild the queue without them so that memory
-	// and sift depth stay proportional to the live events.
 	if e.stale > 64 && e.stale > e.entries()/2 {
 		e.compact()
 	}
-	return true
+}
+
+// live reports whether a queue entry is still to fire: its ticker's (t, for
+// a tick) or its slot's generation is the one it was scheduled with.
+func (e *Engine) live(it *item, t *Ticker) bool {
+	if t != nil {
+		return it.gen == t.gen
+	}
+	sl := &e.slots[it.slot]
+	return sl.gen == it.gen && sl.fn != nil
 }
 
 // Pending reports whether the event h names is still waiting to fire.
@@ -196,12 +211,11 @@ func (e *Engine) Step() bool {
 // step fires the next event if it is due at or before limit.
 func (e *Engine) step(limit Time) bool {
 	for {
-		top, src := e.top()
+		top, tk, src := e.top()
 		if top == nil {
 			return false
 		}
-		sl := &e.slots[top.slot]
-		if sl.gen != top.gen || sl.fn == nil {
+		if !e.live(top, tk) {
 			e.pop(src)
 			e.stale--
 			continue
@@ -220,18 +234,31 @@ func (e *Engine) step(limit Time) bool {
 			}
 			e.now = top.at
 		}
+		if tk != nil {
+			e.pop(src)
+			tk.armed = false
+			e.count(tk.kind)
+			tk.tick()
+			return true
+		}
 		s := top.slot
+		sl := &e.slots[s]
 		fn, k := sl.fn, sl.kind
 		e.pop(src)
 		e.release(s)
-		e.fired++
-		if int(k) >= len(e.byKind) {
-			e.growCounters(k)
-		}
-		e.byKind[k]++
+		e.count(k)
 		fn()
 		return true
 	}
+}
+
+// count counts an event of kind k about to fire.
+func (e *Engine) count(k Kind) {
+	e.fired++
+	if int(k) >= len(e.byKind) {
+		e.growCounters(k)
+	}
+	e.byKind[k]++
 }
 
 // announce calls the OnAdvance hook for an advance to next and reports
@@ -289,11 +316,11 @@ func (e *Engine) RunWhile(cond func() bool) {
 // NextAt returns the time of the next pending event, or Never if there is none.
 func (e *Engine) NextAt() Time {
 	for {
-		top, src := e.top()
+		top, tk, src := e.top()
 		if top == nil {
 			return Never
 		}
-		if sl := &e.slots[top.slot]; sl.gen == top.gen && sl.fn != nil {
+		if e.live(top, tk) {
 			return top.at
 		}
 		e.pop(src)
@@ -325,11 +352,11 @@ const (
 	fromHeap = -1
 )
 
-// top returns the least entry and where it is, or nil if the queue is
-// empty.
-func (e *Engine) top() (*item, int) {
+// top returns the least entry, its ticker if it is a tick, and where it
+// is; nil if the queue is empty.
+func (e *Engine) top() (*item, *Ticker, int) {
 	if e.hasHead {
-		return &e.head, fromHead
+		return &e.head, nil, fromHead
 	}
 	var best *item
 	src := fromHeap
@@ -337,11 +364,11 @@ func (e *Engine) top() (*item, int) {
 		best = &e.queue[0]
 	}
 	if i := e.firstLane - 1; i >= 0 {
-		if it := e.lanes[i].peek(); best == nil || it.less(best) {
-			best, src = it, i
+		if le := e.lanes[i].peek(); best == nil || le.less(best) {
+			return &le.item, le.t, i
 		}
 	}
-	return best, src
+	return best, nil, src
 }
 
 // push adds an entry: as the head if it is less than every other entry,
@@ -354,7 +381,7 @@ func (e *Engine) push(it item) {
 		e.heapPush(it)
 		return
 	}
-	if least, _ := e.top(); least == nil || it.less(least) {
+	if least, _, _ := e.top(); least == nil || it.less(least) {
 		e.head, e.hasHead = it, true
 		return
 	}
@@ -427,13 +454,13 @@ func (e *Engine) compact() {
 	}
 	e.laneEntries = 0
 	for _, l := range e.lanes {
-		l.compact(e.slots)
+		e.compactLane(l)
 		e.laneEntries += l.len()
 	}
 	e.findFirstLane()
 	q := e.queue[:0]
 	for _, it := range e.queue {
-		if sl := &e.slots[it.slot]; sl.gen == it.gen && sl.fn != nil {
+		if e.live(&it, nil) {
 			q = append(q, it)
 		}
 	}

@@ -178,14 +178,29 @@ func runEngine(t fataler, p *plan, mode string, chunk Duration) ([]entry, *Engin
 	e := New(p.seed)
 	var (
 		handles []Handle
+		tickers []*Ticker // for the events that are a ticker's first tick
 		kindOf  []int
 		log     []entry
 		live    int
 		limit   = Never // RunUntil's target while it runs
 	)
+	pending := func(id int) bool {
+		if tk := tickers[id]; tk != nil {
+			return tk.armed
+		}
+		return e.Pending(handles[id])
+	}
+	cancelEvent := func(id int) bool {
+		if tk := tickers[id]; tk != nil {
+			was := tk.armed
+			tk.Stop()
+			return was
+		}
+		return e.Cancel(handles[id])
+	}
 	cancel := func(id int) {
-		c := entry{Op: "cancel", ID: id, Pending: e.Pending(handles[id])}
-		c.OK = e.Cancel(handles[id])
+		c := entry{Op: "cancel", ID: id, Pending: pending(id)}
+		c.OK = cancelEvent(id)
 		// Compaction runs on a Cancel that succeeds: right after one, cancelled entries
 		// never outnumber live ones by much. (Firing live events can tip
 		// the balance again until the next Cancel; that is by design.)
@@ -194,26 +209,39 @@ func runEngine(t fataler, p *plan, mode string, chunk Duration) ([]entry, *Engin
 		}
 		if c.OK {
 			live--
-			if e.Cancel(handles[id]) {
+			if cancelEvent(id) {
 				t.Fatalf("event %d: Cancel reported true twice", id)
 			}
 		}
-		if e.Pending(handles[id]) {
+		if pending(id) {
 			t.Fatalf("event %d: still pending after Cancel", id)
 		}
 		log = append(log, c)
 	}
 	var fire func(id int)
-	// Every other event with a positive delay goes through a lane, which
-	// the model does not know of: the order must be the same.
+	// Two events in three with a positive delay go through a lane, which
+	// the model does not know of: the order must be the same. Of those,
+	// every other one is the first tick of a ticker that stops itself, as
+	// a lane holds a ticker's ticks.
 	schedule := func(delay Duration, kind int) {
 		id := len(handles)
 		k := testKinds[kind]
-		if delay > 0 && id%2 == 0 {
+		var tk *Ticker
+		switch {
+		case delay > 0 && id%3 == 0:
 			handles = append(handles, e.afterInLane(e.laneFor(delay, k), k, func() { fire(id) }))
-		} else {
+		case delay > 0 && id%3 == 1:
+			// The tick schedules the next before it calls the reader,
+			// which stops the ticker: that entry is cancelled at once.
+			handles = append(handles, Handle{})
+			tk = e.NewTicker(delay, k, func() {
+				tickers[id].Stop()
+				fire(id)
+			})
+		default:
 			handles = append(handles, e.At(e.Now().Add(delay), k, func() { fire(id) }))
 		}
+		tickers = append(tickers, tk)
 		kindOf = append(kindOf, kind)
 		live++
 	}
@@ -222,7 +250,7 @@ func runEngine(t fataler, p *plan, mode string, chunk Duration) ([]entry, *Engin
 		if e.Now() > limit {
 			t.Fatalf("event %d fired at %v, after RunUntil(%v)", id, e.Now(), limit)
 		}
-		if e.Pending(handles[id]) {
+		if pending(id) {
 			t.Fatalf("event %d: pending while it fires", id)
 		}
 		if e.Len() != live {
@@ -329,23 +357,23 @@ func checkQueue(t fataler, e *Engine) {
 		lq := l.q[l.first:]
 		inLanes += len(lq)
 		for j := range lq {
-			if j > 0 && !lq[j-1].less(&lq[j]) {
+			if j > 0 && !lq[j-1].less(&lq[j].item) {
 				t.Fatalf("lane %d is out of order at %d", i, j)
 			}
 			if uint64(l.phase) != lq[j].key>>seqBits {
 				t.Fatalf("lane %d holds an entry of phase %d, not %d", i, lq[j].key>>seqBits, l.phase)
 			}
-			if e.hasHead && !e.head.less(&lq[j]) {
+			if e.hasHead && !e.head.less(&lq[j].item) {
 				t.Fatalf("the head is not less than lane %d's entry %d", i, j)
 			}
-			if sl := &e.slots[lq[j].slot]; sl.gen != lq[j].gen || sl.fn == nil {
+			if !e.live(&lq[j].item, lq[j].t) {
 				stale++
 			}
 		}
 	}
 	if f := e.firstLane - 1; f >= 0 {
 		for i, l := range e.lanes {
-			if it := l.peek(); it != nil && it.less(e.lanes[f].peek()) {
+			if le := l.peek(); le != nil && le.less(&e.lanes[f].peek().item) {
 				t.Fatalf("firstLane is lane %d, but lane %d's first entry is less", f, i)
 			}
 		}

@@ -11,8 +11,18 @@ type lane struct {
 	index int // in Engine.lanes
 	delay Duration
 	phase Phase
-	q     []item
+	q     []laneEntry
 	first int // q[:first] have been popped
+}
+
+// laneEntry is a lane's queue entry. A ticker's tick names its ticker
+// instead of a slot (item.slot is -1, item.gen the ticker's generation when
+// it was scheduled): firing it then touches the lane, which is read in
+// order, and the ticker, which the tick reads anyway, rather than a slot and
+// a closure as well, each a cache miss when thousands of tickers run.
+type laneEntry struct {
+	item
+	t *Ticker // nil for an event in a slot
 }
 
 // laneFor returns the engine's lane for delay d and kind k's phase, making
@@ -36,27 +46,51 @@ func (e *Engine) laneFor(d Duration, k Kind) *lane {
 // l.delay after now, in lane l.
 func (e *Engine) afterInLane(l *lane, k Kind, fn func()) Handle {
 	it := e.newItem(e.now.Add(l.delay), k, fn)
-	if e.hasHead && it.less(&e.head) {
+	e.pushLane(l, laneEntry{item: it})
+	return Handle{slot: it.slot, gen: it.gen}
+}
+
+// tickInLane schedules t's next tick, t.lane.delay after now, in its lane.
+func (e *Engine) tickInLane(t *Ticker) {
+	if int(t.kind) >= len(e.phases) {
+		e.loadKinds()
+	}
+	it := item{at: e.now.Add(t.lane.delay), key: uint64(e.phases[t.kind])<<seqBits | e.seq&(1<<seqBits-1), slot: -1, gen: t.gen}
+	e.pushLane(t.lane, laneEntry{item: it, t: t})
+	t.armed = true
+}
+
+// cancelTick cancels t's scheduled tick, if it has one.
+func (e *Engine) cancelTick(t *Ticker) {
+	if !t.armed {
+		return
+	}
+	t.armed = false
+	t.gen++ // the entry in the lane is now stale
+	e.dropped()
+}
+
+func (e *Engine) pushLane(l *lane, le laneEntry) {
+	if e.hasHead && le.less(&e.head) {
 		// The head must stay below every other entry.
 		e.hasHead = false
 		e.heapPush(e.head)
 	}
-	l.q = append(l.q, it)
+	l.q = append(l.q, le)
 	e.laneEntries++
 	if len(l.q)-l.first == 1 {
 		// A lane's first entry changes only when it was empty.
-		if f := e.firstLane - 1; f < 0 || it.less(e.lanes[f].peek()) {
+		if f := e.firstLane - 1; f < 0 || le.less(&e.lanes[f].peek().item) {
 			e.firstLane = l.index + 1
 		}
 	}
 	e.scheduled()
-	return Handle{slot: it.slot, gen: it.gen}
 }
 
 func (l *lane) len() int { return len(l.q) - l.first }
 
 // peek returns the lane's first entry, or nil if it is empty.
-func (l *lane) peek() *item {
+func (l *lane) peek() *laneEntry {
 	if l.first < len(l.q) {
 		return &l.q[l.first]
 	}
@@ -64,6 +98,7 @@ func (l *lane) peek() *item {
 }
 
 func (l *lane) pop() {
+	l.q[l.first].t = nil // hold no ticker
 	l.first++
 	switch {
 	case l.first == len(l.q):
@@ -76,13 +111,14 @@ func (l *lane) pop() {
 }
 
 // compact drops the lane's cancelled entries, keeping the others' order.
-func (l *lane) compact(slots []slot) {
+func (e *Engine) compactLane(l *lane) {
 	q := l.q[:0]
-	for _, it := range l.q[l.first:] {
-		if sl := &slots[it.slot]; sl.gen == it.gen && sl.fn != nil {
-			q = append(q, it)
+	for _, le := range l.q[l.first:] {
+		if e.live(&le.item, le.t) {
+			q = append(q, le)
 		}
 	}
+	clear(l.q[len(q):]) // hold no tickers
 	l.q, l.first = q, 0
 }
 
@@ -91,8 +127,8 @@ func (e *Engine) findFirstLane() {
 	e.firstLane = 0
 	var best *item
 	for i, l := range e.lanes {
-		if it := l.peek(); it != nil && (best == nil || it.less(best)) {
-			best, e.firstLane = it, i+1
+		if le := l.peek(); le != nil && (best == nil || le.less(best)) {
+			best, e.firstLane = &le.item, i+1
 		}
 	}
 }

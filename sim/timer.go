@@ -69,12 +69,12 @@ type Ticker struct {
 	e       *Engine
 	kind    Kind
 	fn      func()
-	onTick  func()
 	deliver func()
 	period  Duration
 	lane    *lane // the engine's lane for period and kind
 	next    Time
-	h       Handle
+	gen     uint32 // of the tick in the lane; a tick of another is stale
+	armed   bool   // a tick of this generation is in the lane
 	dh      Handle // a kept tick being delivered
 	busy    bool
 	kept    bool
@@ -95,7 +95,6 @@ func (e *Engine) NewTicker(d Duration, k Kind, fn func()) *Ticker {
 // of two. *t must not be copied once started.
 func (e *Engine) StartTicker(t *Ticker, d Duration, k Kind, fn func()) {
 	*t = Ticker{e: e, kind: k, fn: fn}
-	t.onTick = t.tick
 	t.deliver = func() {
 		t.dh = Handle{}
 		t.fn()
@@ -103,13 +102,11 @@ func (e *Engine) StartTicker(t *Ticker, d Duration, k Kind, fn func()) {
 	t.Reset(d)
 }
 
+// tick is the engine firing the ticker's tick, on time: ticks are entries of
+// a lane, which fire at the time they were scheduled for.
 func (t *Ticker) tick() {
 	t.next = t.next.Add(t.period)
-	if t.next == t.e.now.Add(t.period) {
-		t.h = t.e.afterInLane(t.lane, t.kind, t.onTick)
-	} else {
-		t.h = t.e.At(t.next, t.kind, t.onTick) // not reached: ticks fire on time
-	}
+	t.e.tickInLane(t)
 	switch {
 	case t.e.Pending(t.dh):
 		// The kept tick is on its way to the reader: the channel is full
@@ -132,16 +129,16 @@ func (t *Ticker) Reset(d Duration) {
 	t.period = d
 	t.lane = t.e.laneFor(d, t.kind)
 	t.next = t.e.now.Add(d)
-	t.h = t.e.afterInLane(t.lane, t.kind, t.onTick)
+	t.e.tickInLane(t)
 	t.running = true
 }
 
 // Stop turns the ticker off; no more ticks are delivered. A kept tick is
 // discarded.
 func (t *Ticker) Stop() {
-	t.e.Cancel(t.h)
+	t.e.cancelTick(t)
 	t.e.Cancel(t.dh)
-	t.h, t.dh = Handle{}, Handle{}
+	t.dh = Handle{}
 	t.kept = false
 	t.running = false
 }
