@@ -198,7 +198,7 @@ func (w *probeWorker) period() sim.Duration {
 func (w *probeWorker) start() {
 	k := w.k
 	begin := func() {
-		k.e.StartTicker(&w.ticker, w.period(), kindProbe, w.tick)
+		k.e.StartTicker(&w.ticker, w.period(), kindProbe, w)
 		w.tickerStarted = true
 		w.busy = true
 		w.loop()
@@ -217,8 +217,8 @@ func (w *probeWorker) start() {
 	begin()
 }
 
-// tick is a tick of the worker's ticker arriving on its channel.
-func (w *probeWorker) tick() {
+// Tick is a tick of the worker's ticker arriving on its channel.
+func (w *probeWorker) Tick() {
 	if w.stopped {
 		return
 	}
