@@ -392,10 +392,11 @@ func (ps *podState) setStatus(st corev1.PodStatus) bool {
 	if !ok || cur.UID != ps.pod.UID {
 		return true
 	}
-	// The new object shares its metadata and spec with cur: stored objects
-	// are immutable, and every writer copies what it changes (package
-	// store). Only the status is new.
-	pod := &corev1.Pod{TypeMeta: cur.TypeMeta, ObjectMeta: cur.ObjectMeta, Spec: cur.Spec, Status: *ps.status.DeepCopy()}
+	// The new object shares its metadata and spec with cur, and its status
+	// with the status manager's cache: stored objects are immutable, every
+	// writer copies what it changes (package store), and the cache is
+	// replaced, never changed in place (keepStatus).
+	pod := &corev1.Pod{TypeMeta: cur.TypeMeta, ObjectMeta: cur.ObjectMeta, Spec: cur.Spec, Status: ps.status}
 	if k.cfg.Store.Pods.Update(pod) {
 		ps.echoes = append(ps.echoes, pod)
 	}
@@ -404,7 +405,8 @@ func (ps *podState) setStatus(st corev1.PodStatus) bool {
 }
 
 // keepStatus makes st the status manager's cached status and refreshes the
-// probe workers' views of it.
+// probe workers' views of it. st must not be changed afterwards: the API
+// object shares it.
 func (ps *podState) keepStatus(st corev1.PodStatus) {
 	ps.statusInputsChanged()
 	ps.hasStatus = true
