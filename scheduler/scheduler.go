@@ -246,7 +246,9 @@ func (s *Scheduler) cycle() {
 		s.failed(q, fe)
 	} else {
 		s.remove(q)
-		p := q.pod.DeepCopy()
+		// The assumed pod differs from the stored one only in nodeName, a
+		// scalar: it shares the rest, which no one modifies (package store).
+		p := &corev1.Pod{TypeMeta: q.pod.TypeMeta, ObjectMeta: q.pod.ObjectMeta, Spec: q.pod.Spec, Status: q.pod.Status}
 		p.Spec.NodeName = node
 		s.assume(p, node)
 		s.e.After(BindLatency, kindBind, func() { s.bind(p, node) })
@@ -332,7 +334,7 @@ func (s *Scheduler) bind(assumed *corev1.Pod, node string) {
 		return
 	}
 	now := s.e.Now()
-	p := cur.DeepCopy()
+	p := withOwnStatus(cur)
 	p.Spec.NodeName = node
 	setScheduled(p, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionTrue}, now)
 	s.cfg.Store.Pods.Update(p)
@@ -359,7 +361,7 @@ func (s *Scheduler) failed(q *queuedPod, fe *fitError) {
 	if !ok || cur.UID != q.pod.UID {
 		return
 	}
-	p := cur.DeepCopy()
+	p := withOwnStatus(cur)
 	if setScheduled(p, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionFalse,
 		Reason: corev1.PodReasonUnschedulable, Message: msg}, now) {
 		s.cfg.Store.Pods.Update(p)
@@ -374,6 +376,14 @@ func (s *Scheduler) failed(q *queuedPod, fe *fitError) {
 			Conditions: map[string]bool{string(corev1.PodScheduled): false},
 		})
 	}
+}
+
+// withOwnStatus is the copy of a stored pod that a writer of its status
+// and of scalar fields of its spec changes: the status is its own, the
+// metadata and the spec's maps and slices are shared with cur, which the
+// store's rule (package store) lets no one modify.
+func withOwnStatus(cur *corev1.Pod) *corev1.Pod {
+	return &corev1.Pod{TypeMeta: cur.TypeMeta, ObjectMeta: cur.ObjectMeta, Spec: cur.Spec, Status: *cur.Status.DeepCopy()}
 }
 
 // setScheduled sets the PodScheduled condition as podutil.UpdatePodCondition
