@@ -102,6 +102,9 @@ type nodeInfo struct {
 	requested   resources // actual requests
 	nonZero     resources // requests with the scoring defaults
 	pods        int64
+	// spreadID is the node's number in the spreading counts
+	// (spreadCounts.nodeID).
+	spreadID int
 }
 
 func newNodeInfo(n *corev1.Node) *nodeInfo {

@@ -58,6 +58,11 @@ type Scheduler struct {
 	assigned map[types.UID]*corev1.Pod
 	// spread counts the assigned pods the default spreading matches.
 	spread *spreadCounts
+	// feasible and spreadBuf are schedulePod's and spreadScores'
+	// buffers, kept from one cycle to the next: a cycle of a large
+	// cluster finds hundreds of feasible nodes.
+	feasible  []*nodeInfo
+	spreadBuf spreadBuffers
 	// nextStart is nextStartNodeIndex: where the next search for feasible
 	// nodes begins, in large clusters.
 	nextStart int
@@ -104,6 +109,7 @@ func (s *Scheduler) AddNode(n *corev1.Node) {
 		return
 	}
 	ni := newNodeInfo(n)
+	ni.spreadID = s.spread.nodeID(n.Name)
 	s.nodes = append(s.nodes, ni)
 	s.byName[n.Name] = ni
 }
@@ -265,7 +271,7 @@ func (s *Scheduler) schedulePod(pod *corev1.Pod) (string, *fitError) {
 	}
 	want := numFeasibleNodesToFind(n)
 	c := newCandidate(pod)
-	var feasible []*nodeInfo
+	feasible := s.feasible[:0]
 	checked := 0
 	for ; checked < n && len(feasible) < want; checked++ {
 		ni := s.nodes[(s.nextStart+checked)%n]
@@ -276,6 +282,7 @@ func (s *Scheduler) schedulePod(pod *corev1.Pod) (string, *fitError) {
 		}
 	}
 	s.nextStart = (s.nextStart + checked) % n
+	s.feasible = feasible
 	switch len(feasible) {
 	case 0:
 		return "", fe

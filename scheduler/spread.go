@@ -27,8 +27,10 @@ const (
 // default constraints (DefaultPodTopologySpread; SelectorSpread is off),
 // before SelectorSpread. Pods of the same Service and ReplicaSet are
 // spread over the nodes.
+//
+// The scores are valid until the next call.
 func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 {
-	out := make([]int64, len(feasible))
+	out := s.spreadBuf.scores(len(feasible))
 	if s.cfg.Profile.AtLeast(20) {
 		sel := s.defaultSelector(pod)
 		if sel.Empty() {
@@ -37,7 +39,7 @@ func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 
 		cnt := s.matchingPods(pod.Namespace, []labels.Selector{sel}, feasible)
 		// scoring.go Score and NormalizeScore.
 		w := math.Log(float64(len(feasible) + 2))
-		raw := make([]int64, len(feasible))
+		raw := cnt // each count is read once, before its raw score is written
 		minRaw, maxRaw := int64(math.MaxInt64), int64(0)
 		for i, c := range cnt {
 			raw[i] = int64(math.Round(float64(c)*w + float64(hostnameMaxSkew-1)))
@@ -85,20 +87,51 @@ func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 
 
 // matchingPods is, for each feasible node, the number of assigned pods on
 // it in namespace that any of anyOf matches and that are not terminating.
+// The counts are valid until the next call.
 func (s *Scheduler) matchingPods(namespace string, anyOf []labels.Selector, feasible []*nodeInfo) []int64 {
-	cnt := make([]int64, len(feasible))
-	anyOf = slices.DeleteFunc(slices.Clone(anyOf), func(sel labels.Selector) bool {
+	cnt := s.spreadBuf.counts(len(feasible))
+	nothing := func(sel labels.Selector) bool {
 		_, ok := sel.Requirements()
 		return !ok // labels.Nothing matches nothing
-	})
+	}
+	if slices.ContainsFunc(anyOf, nothing) {
+		anyOf = slices.DeleteFunc(slices.Clone(anyOf), nothing)
+	}
 	if len(anyOf) == 0 {
 		return cnt
 	}
 	c := s.spread.lookup(namespace, anyOf, s.assigned)
 	for i, ni := range feasible {
-		cnt[i] = int64(c.perNode[ni.node.Name])
+		cnt[i] = int64(c.on(ni.spreadID))
 	}
 	return cnt
+}
+
+// spreadBuffers are the slices spreadScores and matchingPods return,
+// reused from one cycle to the next.
+type spreadBuffers struct {
+	out, cnt []int64
+}
+
+// scores returns the scores buffer of length n, zeroed.
+func (b *spreadBuffers) scores(n int) []int64 {
+	b.out = zeroed(b.out, n)
+	return b.out
+}
+
+// counts returns the counts buffer of length n, zeroed.
+func (b *spreadBuffers) counts(n int) []int64 {
+	b.cnt = zeroed(b.cnt, n)
+	return b.cnt
+}
+
+func zeroed(buf []int64, n int) []int64 {
+	if cap(buf) < n {
+		return make([]int64, n)
+	}
+	buf = buf[:n]
+	clear(buf)
+	return buf
 }
 
 // allOf is the selector that matches what every one of sels matches.

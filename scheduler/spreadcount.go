@@ -21,7 +21,8 @@ import (
 // is first asked about, then kept up to date by add and sub, which the
 // scheduler calls for every pod it puts into or takes out of its cache
 // (an update is a sub of the old pod and an add of the new). Counts are
-// sums, so they do not depend on the order of any map's iteration.
+// sums, so they do not depend on the order of any map's iteration (nor do
+// they on the nodes' numbers, which may).
 //
 // The selectors in play are those of the Services and ReplicaSets of the
 // pods being scheduled: one per namespace and ReplicaSet, so a handful
@@ -34,10 +35,17 @@ type spreadCounts struct {
 	// byNamespace lists the entries of each namespace in the order they
 	// were made, for add and sub: a pod only counts in its namespace.
 	byNamespace map[string][]*selectorCount
+	// nodeIDs numbers the node names pods have been counted on or the
+	// scheduler has asked about, so that counts are slices indexed by node
+	// rather than maps keyed by name: a cycle reads the count of every
+	// feasible node. A name keeps its number for the whole run (a node
+	// deleted and made again is the same name); there are as many as the
+	// scenario has node names.
+	nodeIDs map[string]int
 }
 
 // selectorCount is the count of one namespace and list of selectors, by
-// node name (pods are counted on the node they name, whether or not the
+// node (pods are counted on the node they name, whether or not the
 // scheduler knows that node yet). A pod counts if any of the selectors
 // matches it: one selector for the releases that match all of a pod's
 // selectors (their AND is one selector), several for those that match any.
@@ -46,12 +54,42 @@ type selectorCount struct {
 	namespace string
 	anyOf     []labels.Selector
 	reqs      []labels.Requirements // of each of anyOf
-	perNode   map[string]int
-	total     int
+	// perNode is indexed by spreadCounts.nodeID; nodes past its end count
+	// no pod.
+	perNode []int
+	total   int
 }
 
 func newSpreadCounts() *spreadCounts {
-	return &spreadCounts{byKey: map[string]*selectorCount{}, byNamespace: map[string][]*selectorCount{}}
+	return &spreadCounts{byKey: map[string]*selectorCount{}, byNamespace: map[string][]*selectorCount{}, nodeIDs: map[string]int{}}
+}
+
+// nodeID returns the number of the node name, giving it the next one if
+// it has none.
+func (s *spreadCounts) nodeID(name string) int {
+	id, ok := s.nodeIDs[name]
+	if !ok {
+		id = len(s.nodeIDs)
+		s.nodeIDs[name] = id
+	}
+	return id
+}
+
+// on returns the number of counted pods on the node numbered id.
+func (c *selectorCount) on(id int) int {
+	if id < len(c.perNode) {
+		return c.perNode[id]
+	}
+	return 0
+}
+
+// addOn adds delta to the count of the node numbered id.
+func (c *selectorCount) addOn(id, delta int) {
+	if id >= len(c.perNode) {
+		c.perNode = append(c.perNode, make([]int, id+1-len(c.perNode))...)
+	}
+	c.perNode[id] += delta
+	c.total += delta
 }
 
 // counted is the spreading's test of an assigned pod.
@@ -86,22 +124,20 @@ func (s *spreadCounts) lookup(namespace string, anyOf []labels.Selector, assigne
 		}) {
 			return c
 		}
-		return countAll(&selectorCount{namespace: namespace, anyOf: anyOf, reqs: reqs}, assigned)
+		return s.countAll(&selectorCount{namespace: namespace, anyOf: anyOf, reqs: reqs}, assigned)
 	}
 	s.dropZeros()
-	c := countAll(&selectorCount{key: key, namespace: namespace, anyOf: anyOf, reqs: reqs}, assigned)
+	c := s.countAll(&selectorCount{key: key, namespace: namespace, anyOf: anyOf, reqs: reqs}, assigned)
 	s.byKey[key] = c
 	s.byNamespace[namespace] = append(s.byNamespace[namespace], c)
 	return c
 }
 
 // countAll fills c by one pass over the assigned pods.
-func countAll(c *selectorCount, assigned map[types.UID]*corev1.Pod) *selectorCount {
-	c.perNode = map[string]int{}
+func (s *spreadCounts) countAll(c *selectorCount, assigned map[types.UID]*corev1.Pod) *selectorCount {
 	for _, p := range assigned {
 		if c.counted(p) {
-			c.perNode[p.Spec.NodeName]++
-			c.total++
+			c.addOn(s.nodeID(p.Spec.NodeName), 1)
 		}
 	}
 	return c
@@ -119,17 +155,15 @@ func (s *spreadCounts) change(p *corev1.Pod, delta int) {
 		return // counted nowhere
 	}
 	zeros := false
+	id := -1
 	for _, c := range s.byNamespace[p.Namespace] {
 		if !c.matches(labels.Set(p.Labels)) {
 			continue
 		}
-		n := c.perNode[p.Spec.NodeName] + delta
-		if n == 0 {
-			delete(c.perNode, p.Spec.NodeName)
-		} else {
-			c.perNode[p.Spec.NodeName] = n
+		if id < 0 {
+			id = s.nodeID(p.Spec.NodeName)
 		}
-		c.total += delta
+		c.addOn(id, delta)
 		zeros = zeros || c.total == 0
 	}
 	if zeros {

@@ -36,6 +36,18 @@ func recount(assigned map[types.UID]*corev1.Pod, namespace string, anyOf []label
 	return out
 }
 
+// byNodeName is the kept count c by node name, leaving out the nodes that
+// count no pod.
+func byNodeName(s *spreadCounts, c *selectorCount) map[string]int {
+	out := map[string]int{}
+	for name, id := range s.nodeIDs {
+		if n := c.on(id); n != 0 {
+			out[name] = n
+		}
+	}
+	return out
+}
+
 // drawSpreadPod draws a version of the pod uid: its namespace, labels,
 // terminating or not, and its node ("gone" is a node the scheduler does
 // not know).
@@ -111,7 +123,7 @@ func TestSpreadCountsProperty(t *testing.T) {
 			case op == "lookup":
 				ns := rapid.SampledFrom([]string{"default", "other"}).Draw(t, "lookup-namespace")
 				sels := drawSelectors(t)
-				got := s.spread.lookup(ns, sels, s.assigned).perNode
+				got := byNodeName(s.spread, s.spread.lookup(ns, sels, s.assigned))
 				if diff := cmp.Diff(recount(s.assigned, ns, sels), got, cmpopts.EquateEmpty()); diff != "" {
 					t.Fatalf("step %d: lookup %s/%v (-recount +kept):\n%s", step, ns, sels, diff)
 				}
@@ -125,7 +137,7 @@ func TestSpreadCountsProperty(t *testing.T) {
 			}
 			for key, c := range s.spread.byKey {
 				want := recount(s.assigned, c.namespace, c.anyOf)
-				if diff := cmp.Diff(want, c.perNode, cmpopts.EquateEmpty()); diff != "" {
+				if diff := cmp.Diff(want, byNodeName(s.spread, c), cmpopts.EquateEmpty()); diff != "" {
 					t.Fatalf("step %d: %q (-recount +kept):\n%s", step, key, diff)
 				}
 				total := 0
@@ -134,6 +146,12 @@ func TestSpreadCountsProperty(t *testing.T) {
 				}
 				if c.total != total {
 					t.Fatalf("step %d: %q total %d, recount %d", step, key, c.total, total)
+				}
+				for _, name := range []string{"n1", "n2", "n3"} {
+					// The count a cycle reads, by the node's number.
+					if got := c.on(s.byName[name].spreadID); got != want[name] {
+						t.Fatalf("step %d: %q on node %s: %d, recount %d", step, key, name, got, want[name])
+					}
 				}
 				if !slices.Contains(s.spread.byNamespace[c.namespace], c) {
 					t.Fatalf("step %d: %q not listed in its namespace", step, key)
@@ -173,7 +191,7 @@ func TestSpreadCountsDropZeros(t *testing.T) {
 		return p
 	}
 	s.assume(web("a"), "n1")
-	if got := s.spread.lookup("default", sel, s.assigned).perNode["n1"]; got != 1 {
+	if got := s.spread.lookup("default", sel, s.assigned).on(s.spread.nodeIDs["n1"]); got != 1 {
 		t.Fatalf("count %d, want 1", got)
 	}
 	gone := web("a")
@@ -184,7 +202,7 @@ func TestSpreadCountsDropZeros(t *testing.T) {
 		t.Fatalf("kept %v after its only pod began terminating", slices.Collect(maps.Keys(s.spread.byKey)))
 	}
 	s.assume(web("b"), "n1")
-	if got := s.spread.lookup("default", sel, s.assigned).perNode["n1"]; got != 1 {
+	if got := s.spread.lookup("default", sel, s.assigned).on(s.spread.nodeIDs["n1"]); got != 1 {
 		t.Fatalf("count %d after a new pod, want 1", got)
 	}
 }
