@@ -183,18 +183,38 @@ func findNewReplicaSet(d *appsv1.Deployment, rsList []*appsv1.ReplicaSet) *appsv
 	return nil
 }
 
-// equalIgnoreHash is deployment_util.go EqualIgnoreHash.
+// equalIgnoreHash is deployment_util.go EqualIgnoreHash: the templates are
+// semantically equal once the pod-template-hash label is taken out of
+// both. It compares in place rather than on copies: the labels key by key
+// (as Semantic.DeepEqual compares maps, a nil map equal to an empty one),
+// then the rest of the metadata and the spec.
 func equalIgnoreHash(a, b *corev1.PodTemplateSpec) bool {
-	a, b = a.DeepCopy(), b.DeepCopy()
-	delete(a.Labels, PodTemplateHashLabel)
-	delete(b.Labels, PodTemplateHashLabel)
-	if len(a.Labels) == 0 {
-		a.Labels = nil
+	if !labelsEqualIgnoring(a.Labels, b.Labels, PodTemplateHashLabel) {
+		return false
 	}
-	if len(b.Labels) == 0 {
-		b.Labels = nil
+	am, bm := a.ObjectMeta, b.ObjectMeta // copies of the structs: the maps stay shared and unmodified
+	am.Labels, bm.Labels = nil, nil
+	return apiequality.Semantic.DeepEqual(&am, &bm) && apiequality.Semantic.DeepEqual(&a.Spec, &b.Spec)
+}
+
+// labelsEqualIgnoring reports whether a and b hold the same labels, apart
+// from key.
+func labelsEqualIgnoring(a, b map[string]string, key string) bool {
+	n := 0
+	for k, v := range a {
+		if k == key {
+			continue
+		}
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+		n++
 	}
-	return apiequality.Semantic.DeepEqual(a, b)
+	m := len(b)
+	if _, ok := b[key]; ok {
+		m--
+	}
+	return n == m
 }
 
 // getAllReplicaSetsAndSyncRevision is sync.go
@@ -208,12 +228,14 @@ func (c *Controller) getAllReplicaSetsAndSyncRevision(d *appsv1.Deployment, rsLi
 			old = append(old, rs)
 		}
 	}
-	return c.getNewReplicaSet(d, rsList, old, create), old
+	return c.getNewReplicaSet(d, existing, old, create), old
 }
 
-// getNewReplicaSet is sync.go getNewReplicaSet.
-func (c *Controller) getNewReplicaSet(d *appsv1.Deployment, rsList, oldRSs []*appsv1.ReplicaSet, create bool) *appsv1.ReplicaSet {
-	existing := findNewReplicaSet(d, rsList)
+// getNewReplicaSet is sync.go getNewReplicaSet. existing is
+// findNewReplicaSet of the Deployment and its ReplicaSets, which
+// kube-controller-manager finds again here; its caller has just found it
+// from the same objects.
+func (c *Controller) getNewReplicaSet(d *appsv1.Deployment, existing *appsv1.ReplicaSet, oldRSs []*appsv1.ReplicaSet, create bool) *appsv1.ReplicaSet {
 	var maxOld int64
 	for _, rs := range oldRSs {
 		maxOld = max(maxOld, revision(rs))
