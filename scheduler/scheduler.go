@@ -42,6 +42,11 @@ type Config struct {
 	Log     *record.Log
 	Events  *events.Recorder
 	Profile *version.Profile
+	// Straightforward makes the scheduler deep-copy every pod it assumes
+	// or writes instead of sharing the metadata and spec of the stored
+	// pod, so that tests can check the sharing changes nothing
+	// (cluster.Config.Straightforward).
+	Straightforward bool
 }
 
 // Scheduler is kube-scheduler with the default profile.
@@ -255,6 +260,9 @@ func (s *Scheduler) cycle() {
 		// The assumed pod differs from the stored one only in nodeName, a
 		// scalar: it shares the rest, which no one modifies (package store).
 		p := &corev1.Pod{TypeMeta: q.pod.TypeMeta, ObjectMeta: q.pod.ObjectMeta, Spec: q.pod.Spec, Status: q.pod.Status}
+		if s.cfg.Straightforward {
+			p = q.pod.DeepCopy()
+		}
 		p.Spec.NodeName = node
 		s.assume(p, node)
 		s.e.After(BindLatency, kindBind, func() { s.bind(p, node) })
@@ -341,7 +349,7 @@ func (s *Scheduler) bind(assumed *corev1.Pod, node string) {
 		return
 	}
 	now := s.e.Now()
-	p := withOwnStatus(cur)
+	p := s.withOwnStatus(cur)
 	p.Spec.NodeName = node
 	setScheduled(p, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionTrue}, now)
 	s.cfg.Store.Pods.Update(p)
@@ -368,7 +376,7 @@ func (s *Scheduler) failed(q *queuedPod, fe *fitError) {
 	if !ok || cur.UID != q.pod.UID {
 		return
 	}
-	p := withOwnStatus(cur)
+	p := s.withOwnStatus(cur)
 	if setScheduled(p, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionFalse,
 		Reason: corev1.PodReasonUnschedulable, Message: msg}, now) {
 		s.cfg.Store.Pods.Update(p)
@@ -389,7 +397,10 @@ func (s *Scheduler) failed(q *queuedPod, fe *fitError) {
 // and of scalar fields of its spec changes: the status is its own, the
 // metadata and the spec's maps and slices are shared with cur, which the
 // store's rule (package store) lets no one modify.
-func withOwnStatus(cur *corev1.Pod) *corev1.Pod {
+func (s *Scheduler) withOwnStatus(cur *corev1.Pod) *corev1.Pod {
+	if s.cfg.Straightforward {
+		return cur.DeepCopy()
+	}
 	return &corev1.Pod{TypeMeta: cur.TypeMeta, ObjectMeta: cur.ObjectMeta, Spec: cur.Spec, Status: *cur.Status.DeepCopy()}
 }
 

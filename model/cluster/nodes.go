@@ -64,6 +64,7 @@ func nodeObject(n Node, uid string) *corev1.Node {
 func (c *Cluster) startScheduler() {
 	s := scheduler.New(scheduler.Config{
 		Engine: c.engine, Store: c.store, Log: c.log, Events: c.events, Profile: c.cfg.Profile,
+		Straightforward: c.cfg.Straightforward,
 	})
 	for _, n := range c.cfg.Nodes {
 		// Node UIDs are not drawn from the store's sequence, so that the
