@@ -99,7 +99,9 @@ type Config struct {
 	DeployerImage string
 	// Straightforward makes the controllers scan every pod, as they did
 	// before the pod indexes, instead of reading the indexes and their
-	// tallies, so that tests can check the indexes change nothing
+	// tallies, and give each pod they create its own copy of the
+	// template rather than share the ReplicaSet's, so that tests can
+	// check these shortcuts change nothing
 	// (cluster.Config.Straightforward).
 	Straightforward bool
 }

@@ -271,7 +271,13 @@ func (c *Controller) relatedPods(rs *appsv1.ReplicaSet, po podOwner) []*corev1.P
 // reference to rs, and a name the API server generates from
 // "<rs>-" and five random letters (names.SimpleNameGenerator).
 func (c *Controller) createPod(rs *appsv1.ReplicaSet, o podOwner) {
-	t := rs.Spec.Template.DeepCopy()
+	// The pod's labels, annotations, finalizers and spec are the
+	// template's, shared with the stored ReplicaSet: stored objects are
+	// immutable and their writers copy what they change (package store).
+	t := &rs.Spec.Template
+	if c.cfg.Straightforward {
+		t = t.DeepCopy()
+	}
 	prefix := rs.Name + "-"
 	if len(prefix) > maxGeneratedNameLength {
 		prefix = prefix[:maxGeneratedNameLength]
