@@ -68,6 +68,8 @@ type Scheduler struct {
 	// cluster finds hundreds of feasible nodes.
 	feasible  []*nodeInfo
 	spreadBuf spreadBuffers
+	// queryMemo is the last spreading query (spreadQuery).
+	queryMemo spreadQueryMemo
 	// nextStart is nextStartNodeIndex: where the next search for feasible
 	// nodes begins, in large clusters.
 	nextStart int

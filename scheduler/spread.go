@@ -2,8 +2,8 @@ package scheduler
 
 import (
 	"math"
-	"slices"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -31,12 +31,12 @@ const (
 // The scores are valid until the next call.
 func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 {
 	out := s.spreadBuf.scores(len(feasible))
+	q := s.spreadQuery(pod)
 	if s.cfg.Profile.AtLeast(20) {
-		sel := s.defaultSelector(pod)
-		if sel.Empty() {
+		if q == nil {
 			return out // no default constraints: the plugin skips
 		}
-		cnt := s.matchingPods(pod.Namespace, []labels.Selector{sel}, feasible)
+		cnt := s.matchingPods(q, feasible)
 		// scoring.go Score and NormalizeScore.
 		w := math.Log(float64(len(feasible) + 2))
 		raw := cnt // each count is read once, before its raw score is written
@@ -54,8 +54,7 @@ func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 
 		}
 		return out
 	}
-	sels := s.legacySelectors(pod)
-	if len(sels) == 0 {
+	if q == nil {
 		// No selector: every node scores the maximum
 		// (selector_spreading.go CalculateSpreadPriorityMap).
 		for i := range out {
@@ -63,13 +62,7 @@ func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 
 		}
 		return out
 	}
-	// A pod counts if it matches any of the selectors up to 1.11 (1.11
-	// selector_spreading.go CalculateSpreadPriorityMap; 1.1
-	// CalculateSpreadPriority), all of them from 1.14 (kubernetes#72801).
-	if s.cfg.Profile.AtLeast(14) {
-		sels = []labels.Selector{allOf(sels)}
-	}
-	cnt := s.matchingPods(pod.Namespace, sels, feasible)
+	cnt := s.matchingPods(q, feasible)
 	var maxCount int64
 	for _, c := range cnt {
 		maxCount = max(maxCount, c)
@@ -86,21 +79,14 @@ func (s *Scheduler) spreadScores(pod *corev1.Pod, feasible []*nodeInfo) []int64 
 }
 
 // matchingPods is, for each feasible node, the number of assigned pods on
-// it in namespace that any of anyOf matches and that are not terminating.
-// The counts are valid until the next call.
-func (s *Scheduler) matchingPods(namespace string, anyOf []labels.Selector, feasible []*nodeInfo) []int64 {
+// it that q counts (in its namespace, matching any of its selectors) and
+// that are not terminating. The counts are valid until the next call.
+func (s *Scheduler) matchingPods(q *spreadQuery, feasible []*nodeInfo) []int64 {
 	cnt := s.spreadBuf.counts(len(feasible))
-	nothing := func(sel labels.Selector) bool {
-		_, ok := sel.Requirements()
-		return !ok // labels.Nothing matches nothing
-	}
-	if slices.ContainsFunc(anyOf, nothing) {
-		anyOf = slices.DeleteFunc(slices.Clone(anyOf), nothing)
-	}
-	if len(anyOf) == 0 {
+	if len(q.anyOf) == 0 {
 		return cnt
 	}
-	c := s.spread.lookup(namespace, anyOf, s.assigned)
+	c := s.spread.lookup(q, s.assigned)
 	for i, ni := range feasible {
 		cnt[i] = int64(c.on(ni.spreadID))
 	}
@@ -149,25 +135,20 @@ func allOf(sels []labels.Selector) labels.Selector {
 
 // defaultSelector is helper.DefaultSelector: the selectors of the Services
 // that select the pod, merged, and the selector of its controlling
-// ReplicaSet added.
-func (s *Scheduler) defaultSelector(pod *corev1.Pod) labels.Selector {
+// ReplicaSet (owner, nil if it has none) added.
+func defaultSelector(pod *corev1.Pod, services []*corev1.Service, owner *appsv1.ReplicaSet) labels.Selector {
 	set := labels.Set{}
-	for _, svc := range s.cfg.Store.Services.List() {
+	for _, svc := range services {
 		if svc.Namespace == pod.Namespace && len(svc.Spec.Selector) > 0 &&
 			labels.SelectorFromSet(svc.Spec.Selector).Matches(labels.Set(pod.Labels)) {
 			set = labels.Merge(set, svc.Spec.Selector)
 		}
 	}
 	sel := set.AsSelector()
-	owner := metav1.GetControllerOfNoCopy(pod)
-	if owner == nil || owner.Kind != "ReplicaSet" {
+	if owner == nil {
 		return sel
 	}
-	rs, ok := s.cfg.Store.ReplicaSets.Get(pod.Namespace, owner.Name)
-	if !ok {
-		return sel
-	}
-	if other, err := metav1.LabelSelectorAsSelector(rs.Spec.Selector); err == nil {
+	if other, err := metav1.LabelSelectorAsSelector(owner.Spec.Selector); err == nil {
 		if reqs, ok := other.Requirements(); ok {
 			sel = sel.Add(reqs...)
 		}
@@ -177,17 +158,17 @@ func (s *Scheduler) defaultSelector(pod *corev1.Pod) labels.Selector {
 
 // legacySelectors is selector_spreading.go getSelectors (1.11): the
 // selectors of the Services and ReplicaSets that select the pod.
-func (s *Scheduler) legacySelectors(pod *corev1.Pod) []labels.Selector {
+func legacySelectors(pod *corev1.Pod, services []*corev1.Service, replicaSets []*appsv1.ReplicaSet) []labels.Selector {
 	var out []labels.Selector
 	podLabels := labels.Set(pod.Labels)
-	for _, svc := range s.cfg.Store.Services.List() {
+	for _, svc := range services {
 		if svc.Namespace == pod.Namespace && len(svc.Spec.Selector) > 0 {
 			if sel := labels.SelectorFromSet(svc.Spec.Selector); sel.Matches(podLabels) {
 				out = append(out, sel)
 			}
 		}
 	}
-	for _, rs := range s.cfg.Store.ReplicaSets.List() {
+	for _, rs := range replicaSets {
 		if rs.Namespace != pod.Namespace {
 			continue
 		}

@@ -106,30 +106,53 @@ func (c *selectorCount) matches(l labels.Set) bool {
 	return false
 }
 
-// lookup returns the counts of the pods in namespace that any of anyOf
-// matches, making them from assigned if they are not kept. Each selector
-// must have requirements (not labels.Nothing). A key that two different
-// lists share (only possible with label values the API would reject) is
-// counted afresh and not kept.
-func (s *spreadCounts) lookup(namespace string, anyOf []labels.Selector, assigned map[types.UID]*corev1.Pod) *selectorCount {
-	key := namespace
-	reqs := make([]labels.Requirements, len(anyOf))
-	for i, sel := range anyOf {
-		key += "\x00" + sel.String()
-		reqs[i], _ = sel.Requirements()
+// spreadQuery is what the spreading counts for a pod: the pods of
+// namespace that any of anyOf matches, with the key spreadCounts keeps
+// their counts under and the selectors' requirements, made once per
+// query rather than once per cycle.
+type spreadQuery struct {
+	namespace string
+	anyOf     []labels.Selector // none: the count is 0 everywhere
+	key       string
+	reqs      []labels.Requirements // of each of anyOf
+}
+
+// newSpreadQuery returns the query of the pods in namespace that any of
+// anyOf matches. A labels.Nothing among anyOf matches no pod and is left
+// out.
+func newSpreadQuery(namespace string, anyOf []labels.Selector) *spreadQuery {
+	nothing := func(sel labels.Selector) bool {
+		_, ok := sel.Requirements()
+		return !ok
 	}
-	if c, ok := s.byKey[key]; ok {
-		if slices.EqualFunc(c.reqs, reqs, func(a, b labels.Requirements) bool {
+	if slices.ContainsFunc(anyOf, nothing) {
+		anyOf = slices.DeleteFunc(slices.Clone(anyOf), nothing)
+	}
+	q := &spreadQuery{namespace: namespace, anyOf: anyOf, key: namespace, reqs: make([]labels.Requirements, len(anyOf))}
+	for i, sel := range anyOf {
+		q.key += "\x00" + sel.String()
+		q.reqs[i], _ = sel.Requirements()
+	}
+	return q
+}
+
+// lookup returns the counts of the pods q asks for, making them from
+// assigned if they are not kept. q must have a selector. A key that two
+// different lists share (only possible with label values the API would
+// reject) is counted afresh and not kept.
+func (s *spreadCounts) lookup(q *spreadQuery, assigned map[types.UID]*corev1.Pod) *selectorCount {
+	if c, ok := s.byKey[q.key]; ok {
+		if slices.EqualFunc(c.reqs, q.reqs, func(a, b labels.Requirements) bool {
 			return slices.EqualFunc(a, b, labels.Requirement.Equal)
 		}) {
 			return c
 		}
-		return s.countAll(&selectorCount{namespace: namespace, anyOf: anyOf, reqs: reqs}, assigned)
+		return s.countAll(&selectorCount{namespace: q.namespace, anyOf: q.anyOf, reqs: q.reqs}, assigned)
 	}
 	s.dropZeros()
-	c := s.countAll(&selectorCount{key: key, namespace: namespace, anyOf: anyOf, reqs: reqs}, assigned)
-	s.byKey[key] = c
-	s.byNamespace[namespace] = append(s.byNamespace[namespace], c)
+	c := s.countAll(&selectorCount{key: q.key, namespace: q.namespace, anyOf: q.anyOf, reqs: q.reqs}, assigned)
+	s.byKey[q.key] = c
+	s.byNamespace[q.namespace] = append(s.byNamespace[q.namespace], c)
 	return c
 }
 

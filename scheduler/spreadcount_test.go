@@ -123,7 +123,7 @@ func TestSpreadCountsProperty(t *testing.T) {
 			case op == "lookup":
 				ns := rapid.SampledFrom([]string{"default", "other"}).Draw(t, "lookup-namespace")
 				sels := drawSelectors(t)
-				got := byNodeName(s.spread, s.spread.lookup(ns, sels, s.assigned))
+				got := byNodeName(s.spread, s.spread.lookup(newSpreadQuery(ns, sels), s.assigned))
 				if diff := cmp.Diff(recount(s.assigned, ns, sels), got, cmpopts.EquateEmpty()); diff != "" {
 					t.Fatalf("step %d: lookup %s/%v (-recount +kept):\n%s", step, ns, sels, diff)
 				}
@@ -191,7 +191,7 @@ func TestSpreadCountsDropZeros(t *testing.T) {
 		return p
 	}
 	s.assume(web("a"), "n1")
-	if got := s.spread.lookup("default", sel, s.assigned).on(s.spread.nodeIDs["n1"]); got != 1 {
+	if got := s.spread.lookup(newSpreadQuery("default", sel), s.assigned).on(s.spread.nodeIDs["n1"]); got != 1 {
 		t.Fatalf("count %d, want 1", got)
 	}
 	gone := web("a")
@@ -202,7 +202,7 @@ func TestSpreadCountsDropZeros(t *testing.T) {
 		t.Fatalf("kept %v after its only pod began terminating", slices.Collect(maps.Keys(s.spread.byKey)))
 	}
 	s.assume(web("b"), "n1")
-	if got := s.spread.lookup("default", sel, s.assigned).on(s.spread.nodeIDs["n1"]); got != 1 {
+	if got := s.spread.lookup(newSpreadQuery("default", sel), s.assigned).on(s.spread.nodeIDs["n1"]); got != 1 {
 		t.Fatalf("count %d after a new pod, want 1", got)
 	}
 }
