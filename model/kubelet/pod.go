@@ -42,9 +42,9 @@ type podState struct {
 	// has not brought back yet, oldest first. When it does, only the status
 	// can differ from the object the write replaced: the write copied the
 	// rest.
-	echoes []*corev1.Pod
-	lastRecord   record.PodStatus
-	recorded     bool
+	echoes     []*corev1.Pod
+	lastRecord record.PodStatus
+	recorded   bool
 }
 
 // statusInputsChanged is called wherever something generateStatus reads
