@@ -16,9 +16,10 @@ import (
 // things up again says what looking them up would: each probe worker's
 // view of the cached status, each worker's live instance, the
 // relist's flag, the count of workers waiting for a relist, the lower
-// bound of the requeue times, and that a status marked fresh is what
+// bound of the requeue times, the pod's deletion flag, and that a status
+// marked fresh is what
 // generating it again would give, with no probe to trigger
-// (docs/architecture.md, "Shortcuts").
+// (docs/architecture.md, "Shortcuts"). Some runs delete the pod.
 func TestCachesInStep(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		release := rapid.SampledFrom([]string{"1.21", "1.34", "1.35", "1.36"}).Draw(t, "release")
@@ -39,6 +40,11 @@ func TestCachesInStep(t *testing.T) {
 		if rapid.Bool().Draw(t, "restart") {
 			h.restartAt(time.Duration(rapid.IntRange(1, 300).Draw(t, "restartAt"))*time.Second, 3*time.Second)
 		}
+		if rapid.Bool().Draw(t, "delete") {
+			at := sim.Time(time.Duration(rapid.IntRange(1, 300).Draw(t, "deleteAt")) * time.Second)
+			grace := int64(rapid.IntRange(0, 40).Draw(t, "grace"))
+			h.e.At(at, kindSyncTick, func() { h.store.DeletePod("default", "web", &grace, h.e.Now()) })
+		}
 		h.e.OnAdvance(func(sim.Time) { checkCaches(t, h.k) })
 		h.run(6 * time.Minute)
 	})
@@ -49,6 +55,9 @@ func checkCaches(t *rapid.T, k *Kubelet) {
 	for _, ps := range k.podOrder {
 		if ps.waitRelist {
 			waiting++
+		}
+		if ps.deleting != (ps.pod.DeletionTimestamp != nil) {
+			t.Fatalf("at %v: deleting is %v, the pod's deletionTimestamp %v", k.e.Now(), ps.deleting, ps.pod.DeletionTimestamp)
 		}
 		if ps.statusFresh {
 			// generateStatus changes nothing but the scratch buffers.

@@ -89,8 +89,10 @@ type Config struct {
 	// the kubelet does (a relist skipping its comparison when no container
 	// started or ended, a sync tick skipping its look at every pod before
 	// any is due, the watch echoes of its own status writes taken as
-	// status-only without comparing specs): tests run both ways and
-	// compare the logs.
+	// status-only without comparing specs, a resync not regenerating a
+	// status that cannot have changed, a status write sharing what it
+	// does not change with the object it replaces): tests run both ways
+	// and compare the logs.
 	Straightforward bool
 	// StartedAt is when the kubelet process started. Kubelets of the
 	// initial nodes started long before the run; a restarted kubelet starts
@@ -251,8 +253,7 @@ func (k *Kubelet) podEvent(ev store.EventType, pod, old *corev1.Pod) {
 	case ps != nil && ev == store.Deleted:
 		k.forget(ps)
 	case ps != nil:
-		ps.pod = pod
-		ps.statusInputsChanged()
+		ps.setPod(pod)
 		ownWrite := ps.isEcho(pod) && !k.cfg.Straightforward
 		if !ownWrite && specChanged(old, pod) {
 			// What kubectl shows follows the API object, whoever changed

@@ -10,7 +10,8 @@ import (
 // podState is everything the kubelet keeps about one admitted pod.
 type podState struct {
 	k          *Kubelet
-	pod        *corev1.Pod // the newest spec seen from the API
+	pod        *corev1.Pod // the newest spec seen from the API; set with setPod
+	deleting   bool        // pod has a deletionTimestamp: read by every sync
 	object     string      // "Pod/name", for records and events
 	ip         string      // the pod IP, given when the sandbox is created; "" before
 	containers []*containerState
@@ -45,6 +46,13 @@ type podState struct {
 	echoes     []*corev1.Pod
 	lastRecord record.PodStatus
 	recorded   bool
+}
+
+// setPod makes pod the newest the kubelet has seen.
+func (ps *podState) setPod(pod *corev1.Pod) {
+	ps.pod = pod
+	ps.deleting = pod.DeletionTimestamp != nil
+	ps.statusInputsChanged()
 }
 
 // statusInputsChanged is called wherever something generateStatus reads
@@ -150,7 +158,8 @@ func (c *containerState) newest() *instance {
 }
 
 func (k *Kubelet) admit(pod *corev1.Pod) {
-	ps := &podState{k: k, pod: pod, object: "Pod/" + pod.Name, requeueAt: sim.Never}
+	ps := &podState{k: k, object: "Pod/" + pod.Name, requeueAt: sim.Never}
+	ps.setPod(pod)
 	for i := range pod.Spec.Containers {
 		ps.containers = append(ps.containers, &containerState{spec: &pod.Spec.Containers[i]})
 	}

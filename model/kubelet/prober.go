@@ -57,9 +57,15 @@ var kindProbe = sim.NewKind("kubelet/probe", phaseProbe)
 // container of one pod for one probe type, from the pod's admission until
 // the pod is removed, across container restarts.
 type probeWorker struct {
-	// The ticker comes first, so that a tick and the worker it wakes share
-	// cache lines.
-	ticker        sim.Ticker
+	// The ticker comes first, and the state of the worker's select after
+	// it, so that a tick and the worker it wakes share cache lines.
+	ticker sim.Ticker
+	// The worker goroutine's select: one buffered tick and one buffered
+	// manual trigger can wait while a probe runs.
+	busy          bool
+	tickPending   bool
+	trigPending   bool
+	stopped       bool
 	tickerStarted bool
 
 	k    *Kubelet
@@ -98,12 +104,6 @@ type probeWorker struct {
 	target  *instance
 	url     string // the HTTP probe's URL, built once the pod has its IP
 
-	// The worker goroutine's select: one buffered tick and one buffered
-	// manual trigger can wait while a probe runs.
-	busy        bool
-	tickPending bool
-	trigPending bool
-	stopped     bool
 	// epoch is the kubelet process the worker belongs to: a probe in
 	// flight when that process ends has no one to report to.
 	epoch uint32

@@ -102,8 +102,7 @@ func (k *Kubelet) restart() {
 			k.forget(ps)
 			continue
 		}
-		ps.pod = cur
-		ps.statusInputsChanged()
+		ps.setPod(cur)
 		k.addProbesAtPodAdd(ps) // the new kubelet's informer adds every pod
 		k.syncUpdated(ps)
 	}

@@ -397,6 +397,10 @@ func (ps *podState) setStatus(st corev1.PodStatus) bool {
 	// writer copies what it changes (package store), and the cache is
 	// replaced, never changed in place (keepStatus).
 	pod := &corev1.Pod{TypeMeta: cur.TypeMeta, ObjectMeta: cur.ObjectMeta, Spec: cur.Spec, Status: ps.status}
+	if k.cfg.Straightforward {
+		pod = cur.DeepCopy()
+		pod.Status = *ps.status.DeepCopy()
+	}
 	if k.cfg.Store.Pods.Update(pod) {
 		ps.echoes = append(ps.echoes, pod)
 	}

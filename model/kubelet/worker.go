@@ -47,7 +47,7 @@ func (ps *podState) startSync() {
 	case ps.terminating:
 		// A terminating pod's worker does nothing more until it is gone.
 		ps.finishSync(false, 0)
-	case ps.pod.DeletionTimestamp != nil:
+	case ps.deleting:
 		ps.sync.terminating()
 	case k.legacyTimer != nil:
 		ps.sync.runLegacy()
