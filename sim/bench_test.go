@@ -212,3 +212,47 @@ func BenchmarkTimerReset(b *testing.B) {
 		})
 	}
 }
+
+// tickReader is a ticker's reader in the shape of the kubelet's probe
+// workers: the ticker inside it, a little state beside it.
+type tickReader struct {
+	ticker Ticker
+	ticks  int
+}
+
+func (r *tickReader) Tick() { r.ticks++ }
+
+// BenchmarkTickers fires the ticks of n tickers of one period, started at
+// random phases, each embedded in its reader: the ticks go through one lane
+// (lane.go). An iteration is one tick.
+func BenchmarkTickers(b *testing.B) {
+	off := benchOffsets()
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("tickers=%d", n), func(b *testing.B) {
+			e := New(1)
+			readers := make([]tickReader, n)
+			for j := range readers {
+				// Start each ticker at its own instant, so that the
+				// lane's order is not the order of the readers in memory.
+				e.At(Time(off[j&offMask]*Duration(j%97+1)), benchKind, func() {
+					e.StartTicker(&readers[j].ticker, 10*time.Second, benchKind, &readers[j])
+				})
+			}
+			for range 2 * n {
+				e.Step()
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := startCPU()
+			for range b.N {
+				e.Step()
+			}
+			b.StopTimer()
+			cpu.report(b)
+			reportRate(b)
+			if e.Len() != n {
+				b.Fatalf("queue holds %d events, want %d", e.Len(), n)
+			}
+		})
+	}
+}
