@@ -91,8 +91,12 @@ func (p *pod) kill(now sim.Time) sim.Duration {
 }
 
 // worker is one probe worker: a first probe at a random phase of the
-// period, then one every period (SimPy's `yield hold, self, PERIOD`).
+// period, then one every period (SimPy's `yield hold, self, PERIOD`). The
+// probes after the first come from a ticker inside the worker, as the
+// kubelet's probe workers have (sim.Engine.StartTicker); with --heap, each
+// probe schedules the next with After instead, as SimPy's hold does.
 type worker struct {
+	ticker   sim.Ticker
 	e        *sim.Engine
 	p        *pod
 	liveness bool
@@ -100,6 +104,16 @@ type worker struct {
 	fn       func() // probe, bound once
 }
 
+// first is the first probe: the ticker starts there.
+func (w *worker) first() {
+	w.e.StartTicker(&w.ticker, period, kindProbe, w)
+	w.check()
+}
+
+// Tick is a probe on the ticker's grid.
+func (w *worker) Tick() { w.check() }
+
+// probe is a probe that schedules the next (--heap).
 func (w *worker) probe() {
 	w.e.After(period, kindProbe, w.fn)
 	w.check()
@@ -137,6 +151,7 @@ func main() {
 	pods := flag.Int("pods", 1000, "pods to simulate")
 	hours := flag.Float64("hours", 1, "simulated hours")
 	seed := flag.Uint64("seed", 1, "seed of the random phases")
+	heap := flag.Bool("heap", false, "schedule each probe with After, through the kernel's heap, instead of with a ticker")
 	flag.Parse()
 	if *pods < 1 || *hours <= 0 {
 		fmt.Fprintln(os.Stderr, "samemodel: --pods must be positive and --hours above zero")
@@ -154,7 +169,10 @@ func main() {
 		all[i] = p
 		for _, liveness := range []bool{true, false} {
 			w := &worker{e: e, p: p, liveness: liveness, events: &events}
-			w.fn = w.probe
+			w.fn = w.first
+			if *heap {
+				w.fn = w.probe
+			}
 			e.After(sim.Duration(rng.Float64()*float64(period)), kindProbe, w.fn)
 		}
 	}
@@ -166,8 +184,12 @@ func main() {
 		probes += p.probes
 		restarts += p.restarts
 	}
-	fmt.Printf("engine=probesim-kernel pods=%d hours=%g probes=%d restarts=%d events=%d wall=%.3f cpu=%.3f events_per_cpu_s=%.0f\n",
-		*pods, *hours, probes, restarts, events, wall, cpu, float64(events)/cpu)
+	engine := "probesim-kernel"
+	if *heap {
+		engine += "-heap"
+	}
+	fmt.Printf("engine=%s pods=%d hours=%g probes=%d restarts=%d events=%d wall=%.3f cpu=%.3f events_per_cpu_s=%.0f\n",
+		engine, *pods, *hours, probes, restarts, events, wall, cpu, float64(events)/cpu)
 }
 
 // cpuTime is the CPU time the process has used: on a shared machine a
