@@ -107,9 +107,6 @@ func (e *Engine) At(t Time, k Kind, fn func()) Handle {
 
 // newItem gives fn a slot and returns its queue entry for time t.
 func (e *Engine) newItem(t Time, k Kind, fn func()) item {
-	if int(k) >= len(e.phases) {
-		e.loadKinds()
-	}
 	var s int32
 	if n := len(e.free); n > 0 {
 		s = e.free[n-1]
@@ -120,7 +117,16 @@ func (e *Engine) newItem(t Time, k Kind, fn func()) item {
 	}
 	sl := &e.slots[s]
 	sl.fn, sl.kind = fn, k
-	return item{at: t, key: uint64(e.phases[k])<<seqBits | e.seq&(1<<seqBits-1), slot: s, gen: sl.gen}
+	return item{at: t, key: e.key(k), slot: s, gen: sl.gen}
+}
+
+// key is the ordering key of an entry of kind k scheduled now: its phase,
+// then the scheduling order.
+func (e *Engine) key(k Kind) uint64 {
+	if int(k) >= len(e.phases) {
+		e.loadKinds()
+	}
+	return uint64(e.phases[k])<<seqBits | e.seq&(1<<seqBits-1)
 }
 
 // scheduled counts an entry just queued.

@@ -52,10 +52,7 @@ func (e *Engine) afterInLane(l *lane, k Kind, fn func()) Handle {
 
 // tickInLane schedules t's next tick, t.lane.delay after now, in its lane.
 func (e *Engine) tickInLane(t *Ticker) {
-	if int(t.kind) >= len(e.phases) {
-		e.loadKinds()
-	}
-	it := item{at: e.now.Add(t.lane.delay), key: uint64(e.phases[t.kind])<<seqBits | e.seq&(1<<seqBits-1), slot: -1, gen: t.gen}
+	it := item{at: e.now.Add(t.lane.delay), key: e.key(t.kind), slot: -1, gen: t.gen}
 	e.pushLane(t.lane, laneEntry{item: it, t: t})
 	t.armed = true
 }
@@ -110,7 +107,7 @@ func (l *lane) pop() {
 	}
 }
 
-// compact drops the lane's cancelled entries, keeping the others' order.
+// compactLane drops lane l's cancelled entries, keeping the others' order.
 func (e *Engine) compactLane(l *lane) {
 	q := l.q[:0]
 	for _, le := range l.q[l.first:] {
