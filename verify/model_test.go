@@ -51,8 +51,10 @@ func budget(n int) {
 // TestWholeModel generates whole scenarios and checks, for each, that it
 // loads, runs without panicking to its End, keeps every invariant of
 // checkLog and storeChecker, and is deterministic: a second run with the
-// same seed, run in one piece instead of one-second chunks and without a
-// JSONL stream, gives the same log and hash; the streamed JSONL is exactly
+// same seed, run in one piece instead of one-second chunks, without a JSONL
+// stream and with the model's shortcuts off (cluster.Config.Straightforward,
+// docs/architecture.md "Shortcuts"), gives the same log and hash; the
+// streamed JSONL is exactly
 // the canonical encoding the hash covers; rendering the text report changes
 // nothing.
 func TestWholeModel(t *testing.T) {
@@ -72,13 +74,14 @@ func TestWholeModel(t *testing.T) {
 			rt.Fatalf("%d invariant violations:\n  %s\n%s", len(problems), strings.Join(problems, "\n  "), replayHint(t.Name(), g.text))
 		}
 
-		// Determinism.
-		b, err := runText("generated.yaml", g.text, runOptions{})
+		// Determinism, and the shortcuts change nothing: the second run
+		// is in one piece, with the model's shortcuts off.
+		b, err := runText("generated.yaml", g.text, runOptions{straightforward: true})
 		if err != nil || b.panicked != "" {
 			rt.Fatalf("the second run failed: %v %s", err, b.panicked)
 		}
 		if a.hash != b.hash {
-			rt.Fatalf("same scenario and seed, different hashes: %s (chunked, streamed) vs %s (one piece)\n%s", a.hash, b.hash, replayHint(t.Name(), g.text))
+			rt.Fatalf("same scenario and seed, different hashes: %s (chunked, streamed, with shortcuts) vs %s (one piece, straightforward)\n%s", a.hash, b.hash, replayHint(t.Name(), g.text))
 		}
 		var jsonl bytes.Buffer
 		if err := report.JSONL(&jsonl, b.records); err != nil {

@@ -42,6 +42,9 @@ type runOptions struct {
 	stream bool
 	// check is called between chunks with the store and the records so far.
 	check func(now sim.Time, st *store.Store, recs []record.Record) []string
+	// straightforward turns the model's shortcuts off
+	// (cluster.Config.Straightforward).
+	straightforward bool
 }
 
 // load decodes a generated scenario through the real loader.
@@ -64,6 +67,7 @@ func runText(name, text string, o runOptions) (*outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.Straightforward = o.straightforward
 	out := &outcome{scenario: s, cfg: cfg, until: sim.Time(s.DurationFor(scenarios.Options{}))}
 	var buf bytes.Buffer
 	var log *record.Log
