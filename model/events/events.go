@@ -6,7 +6,11 @@
 // It follows staging/src/k8s.io/client-go/tools/record/events_cache.go:
 // EventCorrelate runs the EventAggregator, then the eventLogger (which
 // counts), then the EventSourceObjectSpamFilter. Counting before filtering
-// is why a count can jump after events were dropped.
+// is why a count can jump after events were dropped. Each reporting process
+// has its own correlator, and each of its three caches holds at most 4096
+// keys (maxLruCacheEntries), forgetting the least recently used: a process
+// reporting about more objects than that forgets counts, aggregates and spam
+// buckets, and its memory stays bounded however long the run.
 package events
 
 import (
@@ -25,6 +29,7 @@ const (
 
 // Correlator settings (events_cache.go).
 const (
+	maxLruCacheEntries   = 4096                    // each cache's size
 	aggregateMaxEvents   = 10                      // defaultAggregateMaxEvents
 	aggregateInterval    = 600 * sim.Duration(1e9) // defaultAggregateIntervalInSeconds
 	spamBurst            = 25                      // defaultSpamBurst
@@ -59,19 +64,54 @@ func ContainerRef(object, container string) Ref {
 
 // Recorder writes events into a run's log. It is not safe for concurrent use;
 // like everything in the model it runs on the engine's goroutine.
+//
+// It holds one correlator per reporting process, as client-go makes one
+// EventCorrelator per broadcaster sink (event.go StartRecordingToSink). A
+// process is identified by its Source: each kubelet (component "kubelet",
+// host = its node) and the scheduler run their own broadcaster, and in
+// kube-controller-manager every controller the model has (deployment,
+// replicaset, replication, node lifecycle, taint eviction) creates its own
+// in its constructor, so a component name is one process. Two components
+// never share a correlator here.
 type Recorder struct {
-	now  func() sim.Time
-	log  *record.Log
-	rng  *rand.Rand
-	spam map[string]*bucket
-	agg  map[string]*aggregate
-	seen map[string]*logged
+	now   func() sim.Time
+	log   *record.Log
+	rng   *rand.Rand
+	size  int
+	procs map[Source]*correlator
 }
 
 // NewRecorder returns a recorder that reads the time from now, records into
 // log, and draws from r where client-go's choice is arbitrary.
 func NewRecorder(now func() sim.Time, log *record.Log, r *rand.Rand) *Recorder {
-	return &Recorder{now: now, log: log, rng: r, spam: map[string]*bucket{}, agg: map[string]*aggregate{}, seen: map[string]*logged{}}
+	return newRecorder(now, log, r, maxLruCacheEntries)
+}
+
+// newRecorder is NewRecorder with caches of size entries, so that tests can
+// reach eviction with a few events.
+func newRecorder(now func() sim.Time, log *record.Log, r *rand.Rand, size int) *Recorder {
+	return &Recorder{now: now, log: log, rng: r, size: size, procs: map[Source]*correlator{}}
+}
+
+// correlator is one process's EventCorrelator: the aggregator's, the
+// logger's and the spam filter's caches, each an LRU of maxLruCacheEntries.
+// The keys leave the source out: within one process it never varies.
+type correlator struct {
+	agg  *lru[aggregateKey, aggregate]
+	seen *lru[eventKey, logged]
+	spam *lru[string, bucket]
+}
+
+// aggregateKey is EventAggregatorByReasonFunc's key: source (the process),
+// object, type and reason; not the field path, not the message.
+type aggregateKey struct{ object, typ, reason string }
+
+// eventKey is the eventLogger's key: getEventKey (source, object, field
+// path, type, reason, message) for a plain event, or the aggregate key for a
+// combined one (combined set, field path and message empty).
+type eventKey struct {
+	object, fieldPath, typ, reason, message string
+	combined                                bool
 }
 
 type bucket struct {
@@ -95,45 +135,54 @@ func (r *Recorder) Eventf(src Source, object, typ, reason, message string) bool 
 	return r.Event(src, Ref{Object: object}, typ, reason, message)
 }
 
-// Event records an event about ref from src, through the correlator. It
+// Event records an event about ref from src, through src's correlator. It
 // reports whether the event (or a count update) reached the API.
 func (r *Recorder) Event(src Source, ref Ref, typ, reason, message string) bool {
 	now := r.now()
-	objKey := src.Component + "\x00" + src.Host + "\x00" + ref.Object
+	c := r.procs[src]
+	if c == nil {
+		c = &correlator{
+			agg:  newLRU[aggregateKey, aggregate](r.size),
+			seen: newLRU[eventKey, logged](r.size),
+			spam: newLRU[string, bucket](r.size),
+		}
+		r.procs[src] = c
+	}
 
 	// EventAggregator: the aggregate key leaves the message out. Once ten
 	// different messages were seen under it, with no gap over 600 s, the
-	// event becomes one combined event under the aggregate key.
-	aggKey := objKey + "\x00" + typ + "\x00" + reason
-	key := objKey + "\x00" + ref.FieldPath + "\x00" + typ + "\x00" + reason + "\x00" + message
-	a := r.agg[aggKey]
-	if a == nil || now-a.last > sim.Time(aggregateInterval) {
-		a = &aggregate{messages: map[string]struct{}{}}
-		r.agg[aggKey] = a
+	// event becomes one combined event under the aggregate key. A key the
+	// LRU forgot starts a new record.
+	aggKey := aggregateKey{ref.Object, typ, reason}
+	key := eventKey{object: ref.Object, fieldPath: ref.FieldPath, typ: typ, reason: reason, message: message}
+	a, found := c.agg.use(aggKey)
+	if !found || now-a.last > sim.Time(aggregateInterval) {
+		*a = aggregate{messages: map[string]struct{}{}}
 	}
 	a.last = now
 	a.messages[message] = struct{}{}
-	if len(a.messages) >= aggregateMaxEvents {
+	combined := len(a.messages) >= aggregateMaxEvents
+	if combined {
 		// The set is not allowed to grow: one message, any (PopAny), leaves.
 		r.popAny(a.messages)
 		message = aggregatedMessageTag + message
-		key = aggKey
+		key = eventKey{object: ref.Object, typ: typ, reason: reason, combined: true}
 	}
 
-	// eventLogger: an event seen before under the same key bumps its count.
-	l := r.seen[key]
-	if l == nil {
-		l = &logged{first: now}
-		r.seen[key] = l
+	// eventLogger: an event seen before under the same key bumps its count;
+	// a key the LRU forgot counts from 1 again and is created anew.
+	l, found := c.seen.use(key)
+	if !found {
+		*l = logged{first: now}
 	}
 	l.count++
+	count, first := l.count, l.first
 
 	// EventSourceObjectSpamFilter: a token bucket per source and object,
-	// 25 tokens, one more every 300 s.
-	b := r.spam[objKey]
-	if b == nil {
-		b = &bucket{tokens: spamBurst, last: now}
-		r.spam[objKey] = b
+	// 25 tokens, one more every 300 s; a forgotten object's bucket is full.
+	b, found := c.spam.use(ref.Object)
+	if !found {
+		*b = bucket{tokens: spamBurst, last: now}
 	}
 	b.tokens = min(b.tokens+float64(now-b.last)/float64(spamRefillInterval), spamBurst)
 	b.last = now
@@ -142,10 +191,19 @@ func (r *Recorder) Event(src Source, ref Ref, typ, reason, message string) bool 
 	}
 	b.tokens--
 
+	// UpdateState after the write (event.go recordEvent) adds the written
+	// event under getEventKey. For a plain event that is the key just used,
+	// which changes nothing; for a combined one it is a key of its own (the
+	// combined message's), never read again but taking a place in the LRU.
+	if combined {
+		u, _ := c.seen.use(eventKey{object: ref.Object, fieldPath: ref.FieldPath, typ: typ, reason: reason, message: message})
+		*u = logged{count: count, first: first}
+	}
+
 	r.log.Add(now, record.KindEvent, &record.Event{
 		Header:    record.Header{Object: ref.Object},
 		FieldPath: ref.FieldPath,
-		Type:      typ, Reason: reason, Message: message, Count: l.count, First: record.Seconds(l.first),
+		Type:      typ, Reason: reason, Message: message, Count: count, First: record.Seconds(first),
 		Source: src.String(),
 	})
 	return true
