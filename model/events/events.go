@@ -95,23 +95,24 @@ func newRecorder(now func() sim.Time, log *record.Log, r *rand.Rand, size int) *
 
 // correlator is one process's EventCorrelator: the aggregator's, the
 // logger's and the spam filter's caches, each an LRU of maxLruCacheEntries.
-// The keys leave the source out: within one process it never varies.
+// The keys leave the source out, as within one process it never varies:
+//
+//   - spam filter (getSpamKey): the object;
+//   - aggregator (EventAggregatorByReasonFunc): object, type, reason;
+//   - logger (getEventKey): object, field path, type, reason, message, or
+//     for a combined event the aggregator's key (fewer fields, so the two
+//     forms never meet).
+//
+// Fields are joined by NUL, which no name or message in the model holds.
 type correlator struct {
-	agg  *lru[aggregateKey, aggregate]
-	seen *lru[eventKey, logged]
+	agg  *lru[string, aggregate]
+	seen *lru[string, logged]
 	spam *lru[string, bucket]
 }
 
-// aggregateKey is EventAggregatorByReasonFunc's key: source (the process),
-// object, type and reason; not the field path, not the message.
-type aggregateKey struct{ object, typ, reason string }
-
-// eventKey is the eventLogger's key: getEventKey (source, object, field
-// path, type, reason, message) for a plain event, or the aggregate key for a
-// combined one (combined set, field path and message empty).
-type eventKey struct {
-	object, fieldPath, typ, reason, message string
-	combined                                bool
+// eventKey is the logger's key of a plain event.
+func eventKey(ref Ref, typ, reason, message string) string {
+	return ref.Object + "\x00" + ref.FieldPath + "\x00" + typ + "\x00" + reason + "\x00" + message
 }
 
 type bucket struct {
@@ -142,8 +143,8 @@ func (r *Recorder) Event(src Source, ref Ref, typ, reason, message string) bool 
 	c := r.procs[src]
 	if c == nil {
 		c = &correlator{
-			agg:  newLRU[aggregateKey, aggregate](r.size),
-			seen: newLRU[eventKey, logged](r.size),
+			agg:  newLRU[string, aggregate](r.size),
+			seen: newLRU[string, logged](r.size),
 			spam: newLRU[string, bucket](r.size),
 		}
 		r.procs[src] = c
@@ -153,8 +154,7 @@ func (r *Recorder) Event(src Source, ref Ref, typ, reason, message string) bool 
 	// different messages were seen under it, with no gap over 600 s, the
 	// event becomes one combined event under the aggregate key. A key the
 	// LRU forgot starts a new record.
-	aggKey := aggregateKey{ref.Object, typ, reason}
-	key := eventKey{object: ref.Object, fieldPath: ref.FieldPath, typ: typ, reason: reason, message: message}
+	aggKey := ref.Object + "\x00" + typ + "\x00" + reason
 	a, found := c.agg.use(aggKey)
 	if !found || now-a.last > sim.Time(aggregateInterval) {
 		*a = aggregate{messages: map[string]struct{}{}}
@@ -162,11 +162,13 @@ func (r *Recorder) Event(src Source, ref Ref, typ, reason, message string) bool 
 	a.last = now
 	a.messages[message] = struct{}{}
 	combined := len(a.messages) >= aggregateMaxEvents
+	key := aggKey
 	if combined {
 		// The set is not allowed to grow: one message, any (PopAny), leaves.
 		r.popAny(a.messages)
 		message = aggregatedMessageTag + message
-		key = eventKey{object: ref.Object, typ: typ, reason: reason, combined: true}
+	} else {
+		key = eventKey(ref, typ, reason, message)
 	}
 
 	// eventLogger: an event seen before under the same key bumps its count;
@@ -194,9 +196,10 @@ func (r *Recorder) Event(src Source, ref Ref, typ, reason, message string) bool 
 	// UpdateState after the write (event.go recordEvent) adds the written
 	// event under getEventKey. For a plain event that is the key just used,
 	// which changes nothing; for a combined one it is a key of its own (the
-	// combined message's), never read again but taking a place in the LRU.
+	// combined message's), never read again (no message the model reports
+	// starts with the combined tag) but taking a place in the LRU.
 	if combined {
-		u, _ := c.seen.use(eventKey{object: ref.Object, fieldPath: ref.FieldPath, typ: typ, reason: reason, message: message})
+		u, _ := c.seen.use(eventKey(ref, typ, reason, message))
 		*u = logged{count: count, first: first}
 	}
 

@@ -110,3 +110,123 @@ func TestSpamFilter(t *testing.T) {
 		t.Error("a second event passed right after the refill")
 	}
 }
+
+var scheduler = Source{Component: "default-scheduler"}
+
+// TestEvictionStartsAfresh pins the correlator's LRU bound
+// (events_cache.go maxLruCacheEntries = 4096; eventLogger.eventObserve
+// reads lastEventObservationFromCache, and a key the LRU evicted has count 0,
+// so the event is created with count 1 and a new firstTimestamp): after
+// 4096 other objects, the first object's repeated event is a new event.
+func TestEvictionStartsAfresh(t *testing.T) {
+	r, c, log := newTest()
+	r.Eventf(scheduler, "Pod/p-0", Normal, "Scheduled", "x")
+	for i := 1; i <= maxLruCacheEntries; i++ {
+		c.t += sim.Time(time.Millisecond)
+		r.Eventf(scheduler, fmt.Sprintf("Pod/p-%d", i), Normal, "Scheduled", "x")
+	}
+	c.t += sim.Time(time.Second)
+	r.Eventf(scheduler, "Pod/p-0", Normal, "Scheduled", "x")
+	last := log.Records()[log.Len()-1].(*record.Event)
+	if last.Count != 1 || last.First != record.Seconds(c.t) {
+		t.Errorf("after 4096 other keys: count %d first %v, want 1 at %v (evicted, created anew)", last.Count, last.First, record.Seconds(c.t))
+	}
+}
+
+// TestUseRefreshesRecency pins that the LRU's Get counts as a use
+// (k8s.io/utils/lru Get moves the entry to the front, as groupcache's did):
+// an object whose event repeats while 4095 others arrive is kept, and the
+// least recently used one is forgotten instead.
+func TestUseRefreshesRecency(t *testing.T) {
+	r, _, log := newTest()
+	for i := 0; i < maxLruCacheEntries; i++ {
+		r.Eventf(scheduler, fmt.Sprintf("Pod/p-%d", i), Normal, "Scheduled", "x")
+	}
+	r.Eventf(scheduler, "Pod/p-0", Normal, "Scheduled", "x") // p-0 is now the most recent; p-1 the least
+	r.Eventf(scheduler, "Pod/new", Normal, "Scheduled", "x") // the 4097th key evicts p-1
+	r.Eventf(scheduler, "Pod/p-0", Normal, "Scheduled", "x")
+	r.Eventf(scheduler, "Pod/p-1", Normal, "Scheduled", "x")
+	got := counts(log)[log.Len()-2:]
+	if diff := cmp.Diff([]string{"x x3", "x x1"}, got); diff != "" {
+		t.Errorf("p-0 (used) and p-1 (least recently used) (-want +got):\n%s", diff)
+	}
+}
+
+// TestEvictionRefillsSpamBucket pins EventSourceObjectSpamFilter.Filter: the
+// token bucket lives in the LRU, so an object forgotten after 4096 others
+// gets a new, full bucket (NewTokenBucketPassiveRateLimiterWithClock with
+// the burst of 25).
+func TestEvictionRefillsSpamBucket(t *testing.T) {
+	r, _, _ := newTest()
+	for i := 0; i < spamBurst; i++ {
+		r.Eventf(kubelet, "Pod/web", Warning, "BackOff", "Back-off restarting failed container")
+	}
+	if r.Eventf(kubelet, "Pod/web", Warning, "BackOff", "Back-off restarting failed container") {
+		t.Fatal("the 26th event at once passed")
+	}
+	for i := 0; i < maxLruCacheEntries; i++ {
+		r.Eventf(kubelet, fmt.Sprintf("Pod/p-%d", i), Normal, "Pulled", "x")
+	}
+	if !r.Eventf(kubelet, "Pod/web", Warning, "BackOff", "Back-off restarting failed container") {
+		t.Error("an evicted object's bucket was still empty")
+	}
+}
+
+// TestEvictionRestartsAggregation pins EventAggregator.EventAggregate: the
+// aggregate record lives in the LRU, so after its key is forgotten nine
+// new distinct messages pass as they are before combining starts again.
+func TestEvictionRestartsAggregation(t *testing.T) {
+	r, c, log := newTest()
+	for i := 1; i <= aggregateMaxEvents; i++ {
+		r.Eventf(kubelet, "Pod/web", Warning, "Unhealthy", fmt.Sprintf("m%d", i))
+	}
+	if got := counts(log)[log.Len()-1]; got != "(combined from similar events): m10 x1" {
+		t.Fatalf("tenth message: %q, want combined", got)
+	}
+	for i := 0; i < maxLruCacheEntries; i++ {
+		c.t += sim.Time(time.Millisecond)
+		r.Eventf(kubelet, fmt.Sprintf("Pod/p-%d", i), Normal, "Pulled", "x")
+	}
+	r.Eventf(kubelet, "Pod/web", Warning, "Unhealthy", "m11")
+	if got := counts(log)[log.Len()-1]; got != "m11 x1" {
+		t.Errorf("after eviction: %q, want m11 x1 (aggregation starts over)", got)
+	}
+}
+
+// TestProcessesHaveOwnCaches pins one EventCorrelator per broadcaster sink
+// (event.go StartRecordingToSink calls NewEventCorrelatorWithOptions): keys
+// of one process never evict another's.
+func TestProcessesHaveOwnCaches(t *testing.T) {
+	r, _, log := newTest()
+	r.Eventf(kubelet, "Pod/web", Normal, "Pulled", "x")
+	for i := 0; i < 2*maxLruCacheEntries; i++ {
+		r.Eventf(scheduler, fmt.Sprintf("Pod/p-%d", i), Normal, "Scheduled", "x")
+		r.Eventf(Source{Component: "kubelet", Host: "other"}, fmt.Sprintf("Pod/p-%d", i), Normal, "Pulled", "x")
+	}
+	r.Eventf(kubelet, "Pod/web", Normal, "Pulled", "x")
+	if got := counts(log)[log.Len()-1]; got != "x x2" {
+		t.Errorf("the kubelet on node after other processes' events: %q, want x x2", got)
+	}
+}
+
+// TestCombinedEventTakesALoggerPlace pins the eventLogger's second write:
+// after a combined event is written, recordEvent (event.go) calls
+// UpdateState, and eventLogger.updateState adds the written event under
+// getEventKey, which for a combined event holds its new message and so is
+// not the aggregate key eventObserve used. That entry takes a place in the
+// logger's LRU: with 12 places, the object x (1) + nine messages + the
+// aggregate key + that entry fill it, and the next new key forgets x.
+func TestCombinedEventTakesALoggerPlace(t *testing.T) {
+	c := &clock{}
+	log := record.NewLog(nil)
+	r := newRecorder(c.now, log, sim.NewStream(1, "events"), 12)
+	r.Eventf(kubelet, "Pod/x", Normal, "Pulled", "x")
+	for i := 1; i <= aggregateMaxEvents; i++ {
+		r.Eventf(kubelet, "Pod/a", Warning, "Unhealthy", fmt.Sprintf("m%d", i))
+	}
+	r.Eventf(kubelet, "Pod/y", Normal, "Pulled", "x")
+	r.Eventf(kubelet, "Pod/x", Normal, "Pulled", "x")
+	if got := counts(log)[log.Len()-1]; got != "x x1" {
+		t.Errorf("Pod/x after the combined event and one new key: %q, want x x1 (forgotten)", got)
+	}
+}
