@@ -67,7 +67,7 @@ func (k *Kubelet) doBackOff(ps *podState, c *containerState, rs runtimeStatus) (
 	if e != nil && ts.Sub(e.lastUpdate) <= backoffExpiry && now.Sub(ts) < e.backoff {
 		pod := fmt.Sprintf("%s_%s(%s)", ps.pod.Name, ps.pod.Namespace, ps.pod.UID)
 		reason, msg := k.msgBackOff(c.spec.Name, pod)
-		k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Warning, reason, msg)
+		k.cfg.Events.Event(k.source, c.ref(ps.object), events.Warning, reason, msg)
 		c.reason = "CrashLoopBackOff"
 		c.reasonMessage = k.msgBackOffReason(e.backoff, c.spec.Name, pod)
 		ps.statusInputsChanged()

@@ -17,10 +17,7 @@ func (k *Kubelet) ExitProcess(pod *corev1.Pod, container string, code int) error
 	if ps == nil {
 		return fmt.Errorf("pod %q is not running on node %s", pod.Name, k.cfg.Node)
 	}
-	for _, c := range ps.containers {
-		if c.spec.Name != container {
-			continue
-		}
+	if c := ps.byName(container); c != nil {
 		in := c.newest()
 		if in == nil || !in.running {
 			return fmt.Errorf("container %q of pod %q is not running", container, pod.Name)

@@ -70,7 +70,7 @@ func (m *images) has(image string, spec app.Pull) bool {
 func (m *images) ensure(ps *podState, c *containerState, done func(ok bool)) {
 	k := m.k
 	image := c.spec.Image
-	ref := events.ContainerRef(ps.object, c.spec.Name)
+	ref := c.ref(ps.object)
 	spec := k.cfg.Apps.Pull(image, k.e.Now())
 	present := m.has(image, spec)
 	policy := c.spec.ImagePullPolicy
@@ -149,7 +149,7 @@ func (m *images) ensure(ps *podState, c *containerState, done func(ok bool)) {
 func (m *images) fail(ps *podState, c *containerState, reason, msg string, done func(bool)) {
 	k := m.k
 	if k.cfg.Profile.ImagePullBackOff() {
-		k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Warning, "Failed", "Error: "+reason)
+		k.cfg.Events.Event(k.source, c.ref(ps.object), events.Warning, "Failed", "Error: "+reason)
 	}
 	c.reason, c.reasonMessage = reason, msg
 	ps.statusInputsChanged()

@@ -45,7 +45,7 @@ func (ps *podState) killGrace(c *corev1.Container, probe probeType) sim.Duration
 // The 1.11 kubelet wrote the Killing event once the container had stopped.
 func (k *Kubelet) killContainer(ps *podState, c *containerState, in *instance, message string, grace sim.Duration, done func()) {
 	event := func() {
-		k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Normal, "Killing", message)
+		k.cfg.Events.Event(k.source, c.ref(ps.object), events.Normal, "Killing", message)
 	}
 	late := k.cfg.Profile.KillingEventAfterStop()
 	if !late {
@@ -121,7 +121,7 @@ func (k *Kubelet) preStop(ps *podState, c *containerState, in *instance, grace s
 	deadline := start.Add(grace)
 	k.e.At(min(end, deadline), kindKill, func() {
 		if end <= deadline && !ok {
-			k.cfg.Events.Event(k.source, events.ContainerRef(ps.object, c.spec.Name), events.Warning, "FailedPreStopHook", "PreStopHook failed")
+			k.cfg.Events.Event(k.source, c.ref(ps.object), events.Warning, "FailedPreStopHook", "PreStopHook failed")
 		}
 		used := k.e.Now().Sub(start).Truncate(time.Second)
 		stop(grace - used)

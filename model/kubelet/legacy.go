@@ -52,7 +52,17 @@ func (k *Kubelet) legacyConfigUpdate(ps *podState) {
 
 // refreshCache makes the pod's runtime view current: the 1.1 sync inspected
 // the containers itself instead of reading a PLEG cache.
-func (ps *podState) refreshCache() {
+func (ps *podState) refreshCache() { ps.refreshCaches() }
+
+// refreshCaches sets the PLEG cache of every container that has run to
+// its newest instance's state.
+func (ps *podState) refreshCaches() {
+	for i, c := range ps.inits {
+		if in := c.newest(); in != nil {
+			ps.initCache[i] = runtimeStatus{inst: in, running: in.running, finishedAt: in.finishedAt}
+			ps.statusInputsChanged()
+		}
+	}
 	for i, c := range ps.containers {
 		if in := c.newest(); in != nil {
 			ps.cache[i] = runtimeStatus{inst: in, running: in.running, finishedAt: in.finishedAt}
@@ -170,7 +180,7 @@ func (s *podSync) legacyRound(c *containerState, in *instance, t probeType, done
 				try(n + 1)
 				return
 			}
-			ref := events.ContainerRef(ps.object, c.spec.Name)
+			ref := c.ref(ps.object)
 			switch {
 			case o.err:
 				k.cfg.Events.Event(k.source, ref, events.Warning, "Unhealthy", t.String()+" probe errored: "+o.output)

@@ -17,22 +17,31 @@ func (k *Kubelet) relist() {
 // container's state with the cache.
 func (k *Kubelet) compareRuntime() {
 	for _, ps := range k.podOrder {
-		changed := false
-		for i, c := range ps.containers {
-			in := c.newest()
-			old := ps.cache[i]
-			var st runtimeStatus
-			if in != nil {
-				st = runtimeStatus{inst: in, running: in.running, finishedAt: in.finishedAt}
-			}
-			if st != old {
-				ps.cache[i] = st
-				changed = true
-				ps.statusInputsChanged()
-			}
+		changed := ps.compareContainers(ps.inits, ps.initCache)
+		if ps.compareContainers(ps.containers, ps.cache) {
+			changed = true
 		}
 		if changed {
 			k.updatePod(ps)
 		}
 	}
+}
+
+// compareContainers brings cache, the PLEG cache of cs, up to date with the
+// runtime and reports whether anything changed.
+func (ps *podState) compareContainers(cs []*containerState, cache []runtimeStatus) bool {
+	changed := false
+	for i, c := range cs {
+		in := c.newest()
+		var st runtimeStatus
+		if in != nil {
+			st = runtimeStatus{inst: in, running: in.running, finishedAt: in.finishedAt}
+		}
+		if st != cache[i] {
+			cache[i] = st
+			changed = true
+			ps.statusInputsChanged()
+		}
+	}
+	return changed
 }

@@ -3,6 +3,7 @@ package kubelet
 import (
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/probesim/probesim/model/events"
 	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/sim"
 )
@@ -15,6 +16,11 @@ type podState struct {
 	object     string      // "Pod/name", for records and events
 	ip         string      // the pod IP, given when the sandbox is created; "" before
 	containers []*containerState
+	// inits are the regular init containers, in spec order, and initCache
+	// their PLEG cache. They run one at a time before any of containers
+	// (init.go).
+	inits     []*containerState
+	initCache []runtimeStatus
 
 	// Pod worker (pod_workers.go managePodLoop).
 	working     bool     // a sync is in progress
@@ -79,6 +85,7 @@ func (ps *podState) isEcho(pod *corev1.Pod) bool {
 // instances, newest last.
 type containerState struct {
 	spec      *corev1.Container
+	init      bool // an init container: its events name spec.initContainers{NAME}
 	instances []*instance
 	probes    [3]*probeWorker // by probeType
 	// On 1.1, the readiness the last inline probe gave, and for which
@@ -164,6 +171,10 @@ func (k *Kubelet) admit(pod *corev1.Pod) {
 		ps.containers = append(ps.containers, &containerState{spec: &pod.Spec.Containers[i]})
 	}
 	ps.cache = make([]runtimeStatus, len(ps.containers))
+	for i := range pod.Spec.InitContainers {
+		ps.inits = append(ps.inits, &containerState{spec: &pod.Spec.InitContainers[i], init: true})
+	}
+	ps.initCache = make([]runtimeStatus, len(ps.inits))
 	k.runtimeChanged = true
 	k.pods[pod.UID] = ps
 	k.podOrder = append(k.podOrder, ps)
@@ -191,6 +202,11 @@ func (k *Kubelet) forget(ps *podState) {
 		if p == ps {
 			k.podOrder = append(k.podOrder[:i], k.podOrder[i+1:]...)
 			break
+		}
+	}
+	for _, c := range ps.inits {
+		if in := c.newest(); in != nil {
+			k.e.Cancel(in.exit)
 		}
 	}
 	// HandlePodRemoves: the probe workers go with the pod.
@@ -221,6 +237,29 @@ func (ps *podState) instanceByID(c *containerState, id string) *instance {
 	for i := len(c.instances) - 1; i >= 0; i-- {
 		if c.instances[i].id == id {
 			return c.instances[i]
+		}
+	}
+	return nil
+}
+
+// ref is the object reference of the container's events: the pod, and the
+// field path kubecontainer.GenerateContainerRef gives
+// (spec.containers{NAME} or spec.initContainers{NAME}).
+func (c *containerState) ref(object string) events.Ref {
+	if c.init {
+		return events.Ref{Object: object, FieldPath: "spec.initContainers{" + c.spec.Name + "}"}
+	}
+	return events.ContainerRef(object, c.spec.Name)
+}
+
+// byName returns the pod's app or init container with the given name, or
+// nil.
+func (ps *podState) byName(name string) *containerState {
+	for _, list := range [][]*containerState{ps.containers, ps.inits} {
+		for _, c := range list {
+			if c.spec.Name == name {
+				return c
+			}
 		}
 	}
 	return nil

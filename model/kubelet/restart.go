@@ -63,6 +63,7 @@ func (ps *podState) forgetKubeletState() {
 	ps.lastSyncEnd = 0
 	ps.echoes = nil // a stopped kubelet's watch delivers nothing
 	ps.cache = make([]runtimeStatus, len(ps.containers))
+	ps.initCache = make([]runtimeStatus, len(ps.inits))
 	ps.k.runtimeChanged = true
 	ps.statusInputsChanged()
 	ps.hasStatus = false // the status manager starts empty; ps.status is what the API has
@@ -77,6 +78,9 @@ func (ps *podState) forgetKubeletState() {
 		}
 		c.reason, c.reasonMessage = "", ""
 		c.legacyReady, c.legacyReadyID = false, ""
+	}
+	for _, c := range ps.inits {
+		c.reason, c.reasonMessage = "", ""
 	}
 }
 

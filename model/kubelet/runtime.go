@@ -22,7 +22,7 @@ func (k *Kubelet) runContainer(ps *podState, c *containerState, id string) {
 	c.runtimeChanged()
 	k.cfg.Log.Add(now, record.KindContainer, &record.Container{
 		Header:    record.Header{Object: ps.object},
-		Container: c.spec.Name, Instance: in.n, State: "running",
+		Container: c.spec.Name, Instance: in.n, State: "running", Init: c.init,
 	})
 	k.watchExit(ps, c, in)
 }
@@ -62,7 +62,7 @@ func (k *Kubelet) processExited(ps *podState, c *containerState, in *instance, c
 	k.cfg.Log.Add(now, record.KindContainer, &record.Container{
 		Header:    record.Header{Object: ps.object},
 		Container: c.spec.Name, Instance: in.n, State: "terminated",
-		Reason: reason, ExitCode: &code,
+		Reason: reason, ExitCode: &code, Init: c.init,
 	})
 	if w := in.onExit; w != nil {
 		in.onExit = nil

@@ -18,7 +18,8 @@ func (k *Kubelet) Signal(pod *corev1.Pod, container string, sig app.Signal) erro
 	if ps == nil {
 		return fmt.Errorf("pod %q is not running on node %s", pod.Name, k.cfg.Node)
 	}
-	for _, c := range ps.containers {
+	// A named container may be an init container at work.
+	for _, c := range append(ps.containers[:len(ps.containers):len(ps.containers)], ps.inits...) {
 		if container != "" && c.spec.Name != container {
 			continue
 		}

@@ -20,6 +20,10 @@ type statusScratch struct {
 	running    []corev1.ContainerStateRunning
 	started    []bool
 	conditions []corev1.PodCondition
+	// The same for init container statuses.
+	initContainers []corev1.ContainerStatus
+	initRunning    []corev1.ContainerStateRunning
+	initStarted    []bool
 	// triggers are the readiness workers the status asks to probe at once,
 	// triggered by publishStatus once the status is set.
 	triggers []*probeWorker
@@ -77,8 +81,20 @@ func (ps *podState) generateStatus() corev1.PodStatus {
 		st.ContainerStatuses = append(st.ContainerStatuses, ps.containerStatus(c, ps.cache[i], &buf.running[i]))
 	}
 	buf.containers = st.ContainerStatuses
+	if n := len(ps.inits); n > 0 {
+		if cap(buf.initRunning) < n {
+			buf.initRunning = make([]corev1.ContainerStateRunning, n)
+			buf.initStarted = make([]bool, n)
+		}
+		st.InitContainerStatuses = buf.initContainers[:0]
+		for i, c := range ps.inits {
+			st.InitContainerStatuses = append(st.InitContainerStatuses, ps.containerStatus(c, ps.initCache[i], &buf.initRunning[i]))
+		}
+		buf.initContainers = st.InitContainerStatuses
+		ps.applyInitProbes(&st, buf.initStarted)
+	}
 	ps.applyProbes(&st, buf.started)
-	st.Phase = podPhase(ps.pod.Spec.RestartPolicy, st.ContainerStatuses)
+	st.Phase = podPhase(ps.pod.Spec.RestartPolicy, st.InitContainerStatuses, st.ContainerStatuses)
 	st.Conditions = ps.conditions(buf.conditions[:0], st)
 	buf.conditions = st.Conditions
 	return st
@@ -143,6 +159,23 @@ func (ps *podState) applyProbes(st *corev1.PodStatus, startedBuf []bool) {
 	}
 }
 
+// applyInitProbes is the init-container part of probeManager.UpdatePodStatus
+// for regular init containers: Ready once terminated with exit code 0
+// (every release); Started, from 1.30, true while running (a regular init
+// container has no startup probe), false otherwise. Before 1.30 the
+// kubelet left Started unset on init containers (1.26 sets none; 1.28 and
+// 1.29 are not confirmed).
+func (ps *podState) applyInitProbes(st *corev1.PodStatus, startedBuf []bool) {
+	for i := range st.InitContainerStatuses {
+		cs := &st.InitContainerStatuses[i]
+		cs.Ready = cs.State.Terminated != nil && cs.State.Terminated.ExitCode == 0
+		if ps.k.cfg.Profile.AtLeast(30) {
+			startedBuf[i] = cs.State.Running != nil
+			cs.Started = &startedBuf[i]
+		}
+	}
+}
+
 // setContainerCondition is the status manager's SetContainerReadiness and
 // SetContainerStartup: it changes one container's cached status, if the
 // cache still shows the container the result is about, recomputes the pod
@@ -172,7 +205,13 @@ func (ps *podState) containerStatus(c *containerState, rs runtimeStatus, running
 	if in == nil {
 		// The reason cache applies to containers that never ran too: a
 		// failed image pull shows ErrImagePull instead of ContainerCreating.
+		// In a pod with init containers, every container (init or not)
+		// that has not run waits with PodInitializing instead
+		// (convertToAPIContainerStatuses' defaultWaitingState).
 		cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
+		if len(ps.inits) > 0 {
+			cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: "PodInitializing"}
+		}
 		if c.reason != "" {
 			cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: c.reason, Message: c.reasonMessage}
 		}
@@ -212,9 +251,35 @@ func terminated(in *instance) *corev1.ContainerStateTerminated {
 	}
 }
 
-// podPhase is getPhase in pkg/kubelet/kubelet_pods.go, for pods without init
-// containers.
-func podPhase(policy corev1.RestartPolicy, statuses []corev1.ContainerStatus) corev1.PodPhase {
+// podPhase is getPhase in pkg/kubelet/kubelet_pods.go, for regular init
+// containers: an init container that has not run, runs, or waits without a
+// last termination is pending initialization, and keeps the pod Pending; one
+// that exited non-zero (now or as its last termination) fails the pod when
+// its restartPolicy is Never. The rest looks at the app containers.
+func podPhase(policy corev1.RestartPolicy, inits, statuses []corev1.ContainerStatus) corev1.PodPhase {
+	pendingInit, failedInit := 0, 0
+	for _, cs := range inits {
+		switch {
+		case cs.State.Running != nil:
+			pendingInit++
+		case cs.State.Terminated != nil:
+			if cs.State.Terminated.ExitCode != 0 {
+				failedInit++
+			}
+		case cs.State.Waiting != nil && cs.LastTerminationState.Terminated != nil:
+			if cs.LastTerminationState.Terminated.ExitCode != 0 {
+				failedInit++
+			}
+		default:
+			pendingInit++
+		}
+	}
+	if failedInit > 0 && policy == corev1.RestartPolicyNever {
+		return corev1.PodFailed
+	}
+	if pendingInit > 0 {
+		return corev1.PodPending
+	}
 	var running, waiting, stopped, succeeded int
 	for _, cs := range statuses {
 		switch {
@@ -269,7 +334,7 @@ func (ps *podState) conditions(conds []corev1.PodCondition, st corev1.PodStatus)
 		}
 	}
 	conds = append(conds,
-		corev1.PodCondition{Type: corev1.PodInitialized, Status: corev1.ConditionTrue},
+		initialized(ps.pod, &st, ps.k.cfg.Profile.AtLeast(33)),
 		podReady(ps.pod, ready, st.Phase),
 		ready,
 	)
@@ -289,6 +354,56 @@ func (ps *podState) conditions(conds []corev1.PodCondition, st corev1.PodStatus)
 	return conds
 }
 
+// initialized is GeneratePodInitializedCondition: True without init
+// containers; otherwise False, reason ContainersNotInitialized, naming the
+// init containers that are not ready (not yet exited 0) as of "incomplete
+// status", unless the pod Succeeded (True, reason PodCompleted) or, from
+// 1.33 (appStarted), an app container has run (HasAnyRegularContainerStarted:
+// True).
+func initialized(pod *corev1.Pod, st *corev1.PodStatus, appStarted bool) corev1.PodCondition {
+	c := corev1.PodCondition{Type: corev1.PodInitialized, Status: corev1.ConditionTrue}
+	if len(pod.Spec.InitContainers) == 0 {
+		return c
+	}
+	var unknown, unready []string
+	for _, spec := range pod.Spec.InitContainers {
+		found := false
+		for i := range st.InitContainerStatuses {
+			if cs := &st.InitContainerStatuses[i]; cs.Name == spec.Name {
+				found = true
+				if !cs.Ready {
+					unready = append(unready, spec.Name)
+				}
+			}
+		}
+		if !found {
+			unknown = append(unknown, spec.Name)
+		}
+	}
+	if st.Phase == corev1.PodSucceeded && len(unknown) == 0 {
+		c.Reason = reasonPodCompleted
+		return c
+	}
+	if appStarted {
+		for i := range st.ContainerStatuses {
+			if cs := &st.ContainerStatuses[i]; cs.State.Running != nil || cs.State.Terminated != nil {
+				return c
+			}
+		}
+	}
+	var msgs []string
+	if len(unknown) > 0 {
+		msgs = append(msgs, fmt.Sprintf("containers with unknown status: %s", unknown))
+	}
+	if len(unready) > 0 {
+		msgs = append(msgs, fmt.Sprintf("containers with incomplete status: %s", unready))
+	}
+	if len(msgs) > 0 {
+		c.Status, c.Reason, c.Message = corev1.ConditionFalse, reasonContainersNotInitialized, strings.Join(msgs, ", ")
+	}
+	return c
+}
+
 // conditionByKubelet is kubetypes.PodConditionByKubelet: the condition
 // types the kubelet generates (pkg/kubelet/types/pod_status.go).
 func conditionByKubelet(t corev1.PodConditionType) bool {
@@ -306,6 +421,8 @@ const (
 	reasonReadinessGatesNotReady = "ReadinessGatesNotReady"
 	reasonPodCompleted           = "PodCompleted"
 	reasonPodFailed              = "PodFailed"
+	// reasonContainersNotInitialized is ContainersNotInitialized.
+	reasonContainersNotInitialized = "ContainersNotInitialized"
 )
 
 // containersReady is GenerateContainersReadyCondition: False with the

@@ -20,8 +20,16 @@ func statusEqual(a, b *corev1.PodStatus) bool {
 			return false
 		}
 	}
-	for i := range a.ContainerStatuses {
-		x, y := &a.ContainerStatuses[i], &b.ContainerStatuses[i]
+	return containerStatusesEqual(a.ContainerStatuses, b.ContainerStatuses) &&
+		containerStatusesEqual(a.InitContainerStatuses, b.InitContainerStatuses)
+}
+
+func containerStatusesEqual(a, b []corev1.ContainerStatus) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := &a[i], &b[i]
 		if x.Name != y.Name || x.Ready != y.Ready || x.RestartCount != y.RestartCount ||
 			x.ContainerID != y.ContainerID || x.Image != y.Image || !boolPtrEqual(x.Started, y.Started) ||
 			!stateEqual(&x.State, &y.State) || !stateEqual(&x.LastTerminationState, &y.LastTerminationState) {

@@ -25,8 +25,13 @@ type podSync struct {
 	ps      *podState
 	toKill  []kill // containers to kill first, in spec order
 	toStart []int  // indexes of containers to start, in spec order
-	killed  []int  // on 1.1, containers killed by liveness in this sync: no backoff
-	failed  bool
+	// initToStart is the init container to start before anything in
+	// toStart (computePodActions' NextInitContainerToStart), and initRS
+	// its PLEG cache entry when the sync began; nil for none.
+	initToStart *containerState
+	initRS      runtimeStatus
+	killed      []int // on 1.1, containers killed by liveness in this sync: no backoff
+	failed      bool
 	// backoffUntil is the earliest crash-loop backoff expiry that failed
 	// the sync (kubecontainer.MinBackoffExpiration).
 	backoffUntil sim.Time
@@ -59,6 +64,16 @@ func (s *podSync) run() {
 	}
 	if ps.ip == "" {
 		ps.k.assignIP(ps)
+	}
+	// Initialization failed (the pod is killed: with no container
+	// running, nothing to do) or still in progress: the app containers are
+	// not looked at.
+	if step := ps.initActions(); !step.done {
+		if step.next >= 0 {
+			s.initToStart, s.initRS = ps.inits[step.next], ps.initCache[step.next]
+		}
+		s.killNext()
+		return
 	}
 	for i, c := range ps.containers {
 		st := ps.cache[i]
@@ -134,6 +149,20 @@ func (s *podSync) next() {
 		return
 	}
 	ps := s.ps
+	if c := s.initToStart; c != nil {
+		// SyncPod step 6: start the next init container, subject to the
+		// crash-loop backoff like any container (start → doBackOff).
+		s.initToStart = nil
+		if inBackoff, until := ps.k.doBackOff(ps, c, s.initRS); inBackoff {
+			s.backoffUntil, s.failed = until, true
+			s.next()
+			return
+		}
+		c.reason, c.reasonMessage = "", ""
+		ps.statusInputsChanged()
+		s.startContainer(c)
+		return
+	}
 	if len(s.toStart) == 0 {
 		ps.finishSync(s.failed, s.backoffUntil)
 		return
@@ -181,7 +210,7 @@ func (s *podSync) startContainer(c *containerState) {
 func (s *podSync) create(c *containerState) {
 	ps := s.ps
 	k := ps.k
-	ref := events.ContainerRef(ps.object, c.spec.Name)
+	ref := c.ref(ps.object)
 	k.e.After(createLatency, kindRuntimeOp, func() {
 		id := k.newContainerID()
 		if !s.stale() {

@@ -38,10 +38,14 @@ func (s *podSync) terminating() {
 			s.terminated()
 		}
 	}
-	for _, c := range ps.containers {
-		if in := c.newest(); in != nil && in.running {
-			pending++
-			k.killContainer(ps, c, in, k.msgStopping(c.spec.Name), grace, done)
+	// killPodWithSyncResult kills every running container of the pod,
+	// an init container still at work included.
+	for _, list := range [][]*containerState{ps.inits, ps.containers} {
+		for _, c := range list {
+			if in := c.newest(); in != nil && in.running {
+				pending++
+				k.killContainer(ps, c, in, k.msgStopping(c.spec.Name), grace, done)
+			}
 		}
 	}
 	if pending == 0 {
@@ -60,12 +64,7 @@ func (s *podSync) terminated() {
 	}
 	ps := s.ps
 	k := ps.k
-	for i, c := range ps.containers {
-		if in := c.newest(); in != nil {
-			ps.cache[i] = runtimeStatus{inst: in, running: in.running, finishedAt: in.finishedAt}
-			ps.statusInputsChanged()
-		}
-	}
+	ps.refreshCaches()
 	ps.publishStatus()
 	for _, c := range ps.containers {
 		if w := c.probes[readiness]; w != nil {

@@ -72,6 +72,9 @@ func (r *Container) appendJSON(b []byte) []byte {
 		b = append(b, `,"signal":`...)
 		b = appendString(b, r.Signal)
 	}
+	if r.Init {
+		b = append(b, `,"init":true`...)
+	}
 	return append(b, '}')
 }
 

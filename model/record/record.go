@@ -92,6 +92,9 @@ type Container struct {
 	Reason    string `json:"reason,omitempty"`
 	ExitCode  *int32 `json:"exitCode,omitempty"`
 	Signal    string `json:"signal,omitempty"`
+	// Init is true for an init container (spec.initContainers); absent
+	// for the pod's app containers.
+	Init bool `json:"init,omitempty"`
 }
 
 // Probe records one probe execution and its result, at the time the result
