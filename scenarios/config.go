@@ -174,6 +174,14 @@ func (s *Scenario) Config(o Options) (cluster.Config, error) {
 			continue
 		}
 		cfg.Objects = append(cfg.Objects, m.Object)
+		if p != nil {
+			errs = append(errs, s.unsimulated(m, p.Minor)...)
+		}
+	}
+	for _, a := range s.Actions {
+		if a.Apply != nil && a.Apply.Object != nil && p != nil {
+			errs = append(errs, s.unsimulated(a.Apply, p.Minor)...)
+		}
 	}
 
 	for i, a := range s.Actions {
@@ -231,6 +239,19 @@ func checkNodeAction(file string, a Action, nodes []cluster.Node) error {
 		shown = append(shown[:5:5], "...")
 	}
 	return a.Pos.errorf(file, "no node named %q; the nodes are %s", na.Node, strings.Join(shown, ", "))
+}
+
+// unsimulated reports, as errors wrapping ErrUnsupported, each field of m
+// that the API accepts but the model does not simulate on release 1.minor
+// (api.Unsimulated), at the field's line and column.
+func (s *Scenario) unsimulated(m *Manifest, minor int) []error {
+	var errs []error
+	for _, e := range api.Locate(m.Node, api.Unsimulated(m.Object, minor)) {
+		e.File = s.File
+		e.Path = ynode.Path(m.Ref() + " " + string(e.Path))
+		errs = append(errs, &unsupported{e})
+	}
+	return errs
 }
 
 // unsupported is a positioned error that wraps ErrUnsupported.

@@ -1,0 +1,81 @@
+package scenarios
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestSidecarsRefused pins that a restartable init container (a sidecar,
+// spec.initContainers[i].restartPolicy: Always, which the API accepts from
+// 1.28) is refused with its file, line, column and field instead of being
+// run as a regular init container: the model does not simulate sidecars
+// yet (docs/fidelity.md, "Init containers").
+func TestSidecarsRefused(t *testing.T) {
+	const file = `apiVersion: probesim.dev/v1alpha1
+kind: Scenario
+metadata: {name: s}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      initContainers:
+      - name: proxy
+        image: envoy
+        restartPolicy: Always
+      containers:
+      - {name: app, image: nginx}
+`
+	s, err := Load("s.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Config(Options{})
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("Config: want ErrUnsupported, got %v", err)
+	}
+	want := "s.yaml:16:24: Deployment/web spec.template.spec.initContainers[0].restartPolicy: Forbidden: restartable init containers (sidecars) are not simulated yet; only regular init containers (no restartPolicy) are"
+	if got := err.Error(); got != want {
+		t.Errorf("Config error =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestInitContainersRefusedOn11 pins that release 1.1 refuses init
+// containers: its pod spec had no initContainers field (it came in 1.6),
+// and its kubelet model (legacy.go) has no init step.
+func TestInitContainersRefusedOn11(t *testing.T) {
+	const file = `apiVersion: probesim.dev/v1alpha1
+kind: Scenario
+metadata: {name: s}
+cluster: {release: "1.1"}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  initContainers:
+  - {name: setup, image: migrate}
+  containers:
+  - {name: app, image: nginx}
+`
+	s, err := Load("s.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Config(Options{})
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("Config: want ErrUnsupported, got %v", err)
+	}
+	want := "s.yaml:10:3: Pod/web spec.initContainers: Forbidden: release 1.1 has no init containers (the field came in Kubernetes 1.6); they are not simulated on it"
+	if got := err.Error(); got != want {
+		t.Errorf("Config error =\n%s\nwant\n%s", got, want)
+	}
+	// The same pod on 1.11 runs.
+	if _, err := s.Config(Options{Release: "1.11"}); err != nil {
+		t.Errorf("1.11: %v", err)
+	}
+}
