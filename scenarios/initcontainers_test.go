@@ -3,6 +3,8 @@ package scenarios
 import (
 	"errors"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestSidecarsRefused pins that a restartable init container (a sidecar,
@@ -77,5 +79,40 @@ spec:
 	// The same pod on 1.11 runs.
 	if _, err := s.Config(Options{Release: "1.11"}); err != nil {
 		t.Errorf("1.11: %v", err)
+	}
+}
+
+// TestInitContainerWithoutExitWarned: an init container whose image the
+// apps catalog does not describe runs the default behaviour, which never
+// exits; the run says so, with the container's line, rather than invent an
+// exit. One the catalog gives an exit is not warned about.
+func TestInitContainerWithoutExitWarned(t *testing.T) {
+	const file = `apiVersion: probesim.dev/v1alpha1
+kind: Scenario
+metadata: {name: s}
+apps:
+  migrate: {exit: {after: 20s}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  initContainers:
+  - {name: migrate, image: migrate}
+  - {name: setup, image: busybox}
+  containers:
+  - {name: app, image: nginx}
+`
+	s, err := Load("s.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := s.Config(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`s.yaml:13: Pod/web spec.initContainers[1]: init container "setup" (image "busybox") never exits by itself: the apps catalog gives its image no exit, so the pod stays Init:1/2; describe it, e.g. apps: {"busybox": {exit: {after: 5s}}}`}
+	if diff := cmp.Diff(want, s.Warnings(cfg)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

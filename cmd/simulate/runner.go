@@ -51,6 +51,9 @@ func (e *env) simulate(s *scenarios.Scenario, o scenarios.Options, f *runFlags, 
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
 	}
+	for _, w := range s.Warnings(cfg) {
+		e.log.Warn(w)
+	}
 	cfg.Network.RecordRequests = f.requests
 	cfg.RecordObjects = f.views.recordObjects
 	lim, err := f.limits.parse()

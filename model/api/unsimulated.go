@@ -25,7 +25,7 @@ import (
 // obj may be a patch (an apply action's body): whatever it gives is
 // checked.
 func Unsimulated(obj any, minor int) field.ErrorList {
-	spec, p := podSpecOf(obj)
+	spec, p := PodSpecOf(obj)
 	if spec == nil {
 		return nil
 	}
@@ -42,9 +42,10 @@ func Unsimulated(obj any, minor int) field.ErrorList {
 	return errs
 }
 
-// podSpecOf returns the pod spec of a pod or of a workload's pod template,
-// and its path; nil for other kinds.
-func podSpecOf(obj any) (*corev1.PodSpec, *field.Path) {
+// PodSpecOf returns the pod spec of a pod or of a workload's pod template
+// (Deployment, ReplicaSet, ReplicationController, DeploymentConfig), and
+// its path; nil for other kinds.
+func PodSpecOf(obj any) (*corev1.PodSpec, *field.Path) {
 	tmpl := field.NewPath("spec", "template", "spec")
 	switch o := obj.(type) {
 	case *corev1.Pod:

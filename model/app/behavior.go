@@ -130,6 +130,11 @@ func (b *Behavior) forInstance(n int) *Behavior {
 	return b
 }
 
+// Exits reports whether instance n (1-based) of b ends by itself, that is
+// whether it has an exit (exit.after); crashes, which need requests, and
+// OOM kills, which need a memory limit, do not count.
+func (b *Behavior) Exits(n int) bool { return b.forInstance(n).exit != nil }
+
 // listensEverywhere reports whether b lists no port at all, in which case
 // every port listens (after start) and answers the default answers.
 func (b *Behavior) listensEverywhere() bool {
