@@ -178,15 +178,19 @@ func Moments(records []record.Record) []Moment {
 				add(h.T, h.Object, "%s", r.Action)
 			}
 		case *record.Container:
+			what := "container"
+			if r.Init {
+				what = "init container"
+			}
 			switch r.State {
 			case "running":
 				if r.Instance > 1 {
-					add(h.T, h.Object, "container %s restarted (start #%d)", r.Container, r.Instance)
+					add(h.T, h.Object, "%s %s restarted (start #%d)", what, r.Container, r.Instance)
 				} else {
-					add(h.T, h.Object, "container %s started", r.Container)
+					add(h.T, h.Object, "%s %s started", what, r.Container)
 				}
 			case "terminated":
-				s := fmt.Sprintf("container %s (start #%d) ended", r.Container, r.Instance)
+				s := fmt.Sprintf("%s %s (start #%d) ended", what, r.Container, r.Instance)
 				var why []string
 				if r.ExitCode != nil {
 					why = append(why, fmt.Sprintf("exit code %d", *r.ExitCode))
