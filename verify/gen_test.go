@@ -129,8 +129,10 @@ func drawProbe(t *rapid.T, label, kind string) obj {
 }
 
 // drawPodSpec draws a pod's spec: one or two containers of the generated
-// images, each with random probes.
-func drawPodSpec(t *rapid.T, label string, images int, bare bool) obj {
+// images, each with random probes, and, where the release has them
+// (inits), sometimes one or two regular init containers of the init-N
+// images.
+func drawPodSpec(t *rapid.T, label string, images int, bare, inits bool) obj {
 	n := rapid.IntRange(1, 2).Draw(t, label+".containers")
 	var cs []any
 	for i := 0; i < n; i++ {
@@ -151,6 +153,13 @@ func drawPodSpec(t *rapid.T, label string, images int, bare bool) obj {
 		cs = append(cs, c)
 	}
 	spec := obj{"containers": cs}
+	if inits && rapid.IntRange(0, 3).Draw(t, label+".hasInits") == 0 {
+		var ics []any
+		for i, n := 0, rapid.IntRange(1, 2).Draw(t, label+".inits"); i < n; i++ {
+			ics = append(ics, obj{"name": fmt.Sprintf("i%d", i), "image": fmt.Sprintf("init-%d:v1", rapid.IntRange(0, 1).Draw(t, fmt.Sprintf("%s.i%d.image", label, i)))})
+		}
+		spec["initContainers"] = ics
+	}
 	if rapid.Bool().Draw(t, label+".grace") {
 		spec["terminationGracePeriodSeconds"] = rapid.IntRange(0, 40).Draw(t, label+".terminationGracePeriodSeconds")
 	}
@@ -207,6 +216,22 @@ func drawScenario(t *rapid.T) genCase {
 	for i := 0; i < images; i++ {
 		apps[fmt.Sprintf("app-%d:*", i)] = drawBehaviour(t, fmt.Sprintf("app%d", i))
 	}
+	// Init container images: they exit after a while, 0 or, on their
+	// first runs, 1; sometimes never (the pod then stays initializing).
+	inits := p.AtLeast(6) // the field came in 1.6; 1.1 refuses it
+	if inits {
+		for i := 0; i < 2; i++ {
+			l := fmt.Sprintf("init%d", i)
+			b := obj{}
+			if rapid.IntRange(0, 5).Draw(t, l+".exits") != 0 {
+				b["exit"] = obj{"after": secs(rapid.IntRange(0, 40).Draw(t, l+".exitSeconds")), "code": 0}
+			}
+			if rapid.IntRange(0, 2).Draw(t, l+".fails") == 0 {
+				b["instances"] = obj{fmt.Sprintf("1-%d", rapid.IntRange(1, 4).Draw(t, l+".failures")): obj{"exit": obj{"after": secs(rapid.IntRange(0, 20).Draw(t, l+".failSeconds")), "code": 1}}}
+			}
+			apps[fmt.Sprintf("init-%d:*", i)] = b
+		}
+	}
 
 	// Workloads: Deployments (w0, w1), DeploymentConfigs (dc0, dc1) and
 	// bare Pods (p0, p1).
@@ -219,7 +244,7 @@ func drawScenario(t *rapid.T) genCase {
 		kind := rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("w%d.kind", i))
 		if kind == 2 {
 			name := fmt.Sprintf("dc%d", i)
-			spec := drawPodSpec(t, name, images, false)
+			spec := drawPodSpec(t, name, images, false, inits)
 			dspec := obj{
 				"replicas": rapid.IntRange(1, 3).Draw(t, name+".replicas"),
 				"selector": obj{"app": name},
@@ -238,7 +263,7 @@ func drawScenario(t *rapid.T) genCase {
 		}
 		if kind == 0 {
 			name := fmt.Sprintf("w%d", i)
-			spec := drawPodSpec(t, name, images, false)
+			spec := drawPodSpec(t, name, images, false, inits)
 			d := obj{
 				"apiVersion": "apps/v1", "kind": "Deployment",
 				"metadata": obj{"name": name},
@@ -269,7 +294,7 @@ func drawScenario(t *rapid.T) genCase {
 			}
 		} else {
 			name := fmt.Sprintf("p%d", i)
-			spec := drawPodSpec(t, name, images, true)
+			spec := drawPodSpec(t, name, images, true, inits)
 			docs = append(docs, obj{
 				"apiVersion": "v1", "kind": "Pod",
 				"metadata": obj{"name": name, "labels": obj{"app": name}},

@@ -108,6 +108,7 @@ func checkLog(recs []record.Record, g genCase) []string {
 	}
 	deleted := map[string]sim.Time{}
 	restarts := map[string]int32{}
+	initialized := map[string]bool{} // the Initialized condition of each pod's last PodStatus
 	podNode := map[string]string{}
 	var last sim.Time
 	for i, r := range recs {
@@ -172,10 +173,16 @@ func checkLog(recs []record.Record, g genCase) []string {
 			if r.Conditions["Ready"] != r.Conditions["ContainersReady"] {
 				add("%s: %s Ready %v but ContainersReady %v (no readiness gates)", fmtT(t), r.Object, r.Conditions["Ready"], r.Conditions["ContainersReady"])
 			}
-			if r.Restarts < restarts[r.Object] {
+			// RESTARTS counts the init containers' restarts until the pod
+			// is initialized, then the app containers' (printPod: restarts
+			// start again from the restartable init containers' once
+			// Initialized is True): it goes down only then.
+			becameInitialized := r.Conditions["Initialized"] && !initialized[r.Object]
+			if r.Restarts < restarts[r.Object] && !becameInitialized {
 				add("%s: %s RESTARTS went down from %d to %d", fmtT(t), r.Object, restarts[r.Object], r.Restarts)
 			}
 			restarts[r.Object] = r.Restarts
+			initialized[r.Object] = r.Conditions["Initialized"]
 		}
 	}
 	return bad
@@ -215,6 +222,91 @@ func newStoreChecker() *storeChecker {
 // else, all stopped: Running under Always, Succeeded if all exited 0,
 // Failed under Never, and under OnFailure Running while a container failed
 // (it will be restarted).
+// initPhase is the init-container part of getPhase (kubelet_pods.go) for
+// regular init containers, in front of the phase the app containers give:
+// a failed init container (terminated non-zero, or waiting after such a
+// termination) with restartPolicy Never is Failed; one not yet completed
+// is Pending.
+func initPhase(policy corev1.RestartPolicy, inits []corev1.ContainerStatus, apps corev1.PodPhase) corev1.PodPhase {
+	failed, pending := false, false
+	for _, c := range inits {
+		switch {
+		case c.State.Terminated != nil:
+			failed = failed || c.State.Terminated.ExitCode != 0
+		case c.State.Waiting != nil && c.LastTerminationState.Terminated != nil:
+			failed = failed || c.LastTerminationState.Terminated.ExitCode != 0
+		default:
+			pending = true
+		}
+	}
+	switch {
+	case failed && policy == corev1.RestartPolicyNever:
+		return corev1.PodFailed
+	case pending:
+		return corev1.PodPending
+	}
+	return apps
+}
+
+// checkInits checks a pod's init container statuses: one per init
+// container, in spec order; Ready exactly when terminated with exit code 0
+// (prober_manager.go UpdatePodStatus); restartCount never going down and
+// naming the instance whose start the status shows; the Initialized
+// condition True exactly when every init container is Ready
+// (GeneratePodInitializedCondition; app containers start only after that);
+// no app container ever run while one is not.
+func (s *storeChecker) checkInits(pod *corev1.Pod, add func(string, ...any)) {
+	obj := "Pod/" + pod.Name
+	ics := pod.Status.InitContainerStatuses
+	if len(ics) != len(pod.Spec.InitContainers) {
+		add("%s has %d init container statuses for %d init containers", obj, len(ics), len(pod.Spec.InitContainers))
+		return
+	}
+	all := true
+	for i, c := range ics {
+		if c.Name != pod.Spec.InitContainers[i].Name {
+			add("%s init container status %d is %s, not %s", obj, i, c.Name, pod.Spec.InitContainers[i].Name)
+		}
+		done := c.State.Terminated != nil && c.State.Terminated.ExitCode == 0
+		if c.Ready != done {
+			add("%s init container %s ready %v: %s", obj, c.Name, c.Ready, describe(ics))
+		}
+		all = all && done
+		key := string(pod.UID) + "/" + c.Name
+		if c.RestartCount < s.restarts[key] {
+			add("%s init container %s restartCount went down from %d to %d", obj, c.Name, s.restarts[key], c.RestartCount)
+		}
+		s.restarts[key] = c.RestartCount
+		var startedAt *sim.Time
+		switch {
+		case c.State.Running != nil:
+			t := store.SimTime(c.State.Running.StartedAt)
+			startedAt = &t
+		case c.State.Terminated != nil:
+			t := store.SimTime(c.State.Terminated.StartedAt)
+			startedAt = &t
+		}
+		if startedAt != nil {
+			ins := s.lives.m[lifeKey{obj, c.Name}]
+			if n := int(c.RestartCount) + 1; n > len(ins) || ins[n-1].start.Truncate(time.Second) != *startedAt {
+				add("%s init container %s shows restartCount %d started at %s, which no instance did", obj, c.Name, c.RestartCount, fmtT(*startedAt))
+			}
+		}
+	}
+	for _, cond := range pod.Status.Conditions {
+		if cond.Type == corev1.PodInitialized && (cond.Status == corev1.ConditionTrue) != all && len(ics) > 0 {
+			add("%s condition Initialized is %s but its init containers give %v: %s", obj, cond.Status, all, describe(ics))
+		}
+	}
+	if !all {
+		for _, c := range pod.Status.ContainerStatuses {
+			if c.State.Running != nil || c.State.Terminated != nil || c.LastTerminationState.Terminated != nil {
+				add("%s container %s has run before its init containers completed: %s", obj, c.Name, describe(ics))
+			}
+		}
+	}
+}
+
 func podPhase(policy corev1.RestartPolicy, cs []corev1.ContainerStatus) corev1.PodPhase {
 	var running, waiting, stopped, succeeded int
 	for _, c := range cs {
@@ -323,10 +415,11 @@ func (s *storeChecker) check(now sim.Time, st *store.Store, recs []record.Record
 			}
 		}
 		if pod.DeletionTimestamp == nil {
-			if want := podPhase(pod.Spec.RestartPolicy, cs); pod.Status.Phase != want {
-				add("%s is in phase %s, but its containers give %s: %s", obj, pod.Status.Phase, want, describe(cs))
+			if want := initPhase(pod.Spec.RestartPolicy, pod.Status.InitContainerStatuses, podPhase(pod.Spec.RestartPolicy, cs)); pod.Status.Phase != want {
+				add("%s is in phase %s, but its containers give %s: %s %s", obj, pod.Status.Phase, want, describe(pod.Status.InitContainerStatuses), describe(cs))
 			}
 		}
+		s.checkInits(pod, add)
 		terminal := pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
 		for _, cond := range pod.Status.Conditions {
 			if cond.Type != corev1.PodReady && cond.Type != corev1.ContainersReady {
