@@ -39,7 +39,7 @@ func (ps *podState) initActions() initStep {
 	if len(ps.inits) == 0 {
 		return initStep{done: true, next: -1}
 	}
-	if ps.k.cfg.Profile.AtLeast(21) {
+	if ps.k.cfg.Profile.InitDoneOnceAppRuns() {
 		for _, rs := range ps.cache {
 			if rs.inst != nil && rs.running {
 				return initStep{done: true, next: -1}

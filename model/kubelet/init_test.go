@@ -153,7 +153,7 @@ func TestInitContainersInOrder(t *testing.T) {
 				// leaves it unset.
 				pod, _ := h.store.Pods.Get("default", "web")
 				s := pod.Status.InitContainerStatuses[0].Started
-				if h.k.cfg.Profile.AtLeast(30) != (s != nil && *s) || !h.k.cfg.Profile.AtLeast(30) && s != nil {
+				if h.k.cfg.Profile.InitContainerStarted() != (s != nil && *s) || !h.k.cfg.Profile.InitContainerStarted() && s != nil {
 					t.Errorf("setup running: started %v", s)
 				}
 			}

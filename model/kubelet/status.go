@@ -169,7 +169,7 @@ func (ps *podState) applyInitProbes(st *corev1.PodStatus, startedBuf []bool) {
 	for i := range st.InitContainerStatuses {
 		cs := &st.InitContainerStatuses[i]
 		cs.Ready = cs.State.Terminated != nil && cs.State.Terminated.ExitCode == 0
-		if ps.k.cfg.Profile.AtLeast(30) {
+		if ps.k.cfg.Profile.InitContainerStarted() {
 			startedBuf[i] = cs.State.Running != nil
 			cs.Started = &startedBuf[i]
 		}
@@ -334,7 +334,7 @@ func (ps *podState) conditions(conds []corev1.PodCondition, st corev1.PodStatus)
 		}
 	}
 	conds = append(conds,
-		initialized(ps.pod, &st, ps.k.cfg.Profile.AtLeast(33)),
+		initialized(ps.pod, &st, ps.k.cfg.Profile.InitializedOnceAppStarted()),
 		podReady(ps.pod, ready, st.Phase),
 		ready,
 	)
@@ -358,7 +358,7 @@ func (ps *podState) conditions(conds []corev1.PodCondition, st corev1.PodStatus)
 // containers; otherwise False, reason ContainersNotInitialized, naming the
 // init containers that are not ready (not yet exited 0) as of "incomplete
 // status", unless the pod Succeeded (True, reason PodCompleted) or, from
-// 1.33 (appStarted), an app container has run (HasAnyRegularContainerStarted:
+// 1.30 (appStarted), an app container has run (HasAnyRegularContainerStarted:
 // True).
 func initialized(pod *corev1.Pod, st *corev1.PodStatus, appStarted bool) corev1.PodCondition {
 	c := corev1.PodCondition{Type: corev1.PodInitialized, Status: corev1.ConditionTrue}

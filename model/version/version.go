@@ -115,6 +115,25 @@ func (p *Profile) ImageBackOffKeepsPullError() bool { return p.AtLeast(32) }
 // leaves pulls to the Docker daemon, in parallel).
 func (p *Profile) SerialImagePuller() bool { return p.AtLeast(11) }
 
+// InitDoneOnceAppRuns reports whether computePodActions takes a pod's
+// initialization as done as soon as one of its app containers runs, even
+// if the runtime no longer has its init containers
+// (findNextInitContainerToRun, 1.21; 1.11 and 1.20 look only at the init
+// containers).
+func (p *Profile) InitDoneOnceAppRuns() bool { return p.AtLeast(21) }
+
+// InitContainerStarted reports whether init container statuses carry
+// Started (prober_manager.go UpdatePodStatus sets it from 1.30; 1.26 leaves
+// it unset; 1.28 and 1.29 were not read).
+func (p *Profile) InitContainerStarted() bool { return p.AtLeast(30) }
+
+// InitializedOnceAppStarted reports whether the Initialized condition is
+// True as soon as an app container has run or runs
+// (GeneratePodInitializedCondition calls HasAnyRegularContainerStarted in
+// 1.30; 1.26 and earlier look only at the init containers; 1.28 and 1.29
+// were not read).
+func (p *Profile) InitializedOnceAppStarted() bool { return p.AtLeast(30) }
+
 // PodWorkers reports whether the kubelet has a PLEG, per-pod workers and
 // per-probe workers. The 1.1 kubelet instead syncs every pod every
 // syncFrequency (10 s) and runs the probes inside those syncs.
