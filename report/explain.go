@@ -38,6 +38,7 @@ type instance struct {
 type podHistory struct {
 	object     string
 	containers []string               // in order of first start
+	inits      map[string]bool        // the containers whose records say init
 	instances  map[string][]*instance // by container, by instance number
 	restarts   []restartRef           // in time order
 	probes     []*record.Probe
@@ -53,7 +54,7 @@ type restartRef struct {
 }
 
 func historyOf(records []record.Record, object string, until sim.Time) *podHistory {
-	h := &podHistory{object: object, instances: map[string][]*instance{}, end: until}
+	h := &podHistory{object: object, instances: map[string][]*instance{}, inits: map[string]bool{}, end: until}
 	for _, r := range records {
 		b := r.Base()
 		if sim.Time(b.T) > until {
@@ -67,6 +68,9 @@ func historyOf(records []record.Record, object string, until sim.Time) *podHisto
 			list := h.instances[r.Container]
 			if list == nil {
 				h.containers = append(h.containers, r.Container)
+			}
+			if r.Init {
+				h.inits[r.Container] = true
 			}
 			switch r.State {
 			case "running":
@@ -269,7 +273,11 @@ func ExplainPod(w io.Writer, records []record.Record, name string, restart int, 
 func (h *podHistory) explainRestart(k int, r restartRef) (sim.Time, string) {
 	now := h.instance(r.container, r.n)
 	prev := h.instance(r.container, r.n-1)
-	s := fmt.Sprintf("restart %d at %s (container %s, start #%d)", k, when(now.start), r.container, r.n)
+	what := "container"
+	if h.inits[r.container] {
+		what = "init container"
+	}
+	s := fmt.Sprintf("restart %d at %s (%s %s, start #%d)", k, when(now.start), what, r.container, r.n)
 	if len(h.containers) == 1 {
 		s = fmt.Sprintf("restart %d at %s", k, when(now.start))
 	}
@@ -301,11 +309,12 @@ func (h *podHistory) explainRestart(k int, r restartRef) (sim.Time, string) {
 			kind, run = k, rn[len(rn)-threshold:]
 		}
 	}
-	fieldPath := "spec.containers{" + r.container + "}"
+	// Container names are unique across app and init containers.
+	fieldPath, initPath := "spec.containers{"+r.container+"}", "spec.initContainers{"+r.container+"}"
 	var kill *record.Event
 	for _, e := range h.events {
 		et := sim.Time(e.T)
-		if e.Reason == "Killing" && e.FieldPath == fieldPath && et >= prev.start && et <= prev.end {
+		if e.Reason == "Killing" && (e.FieldPath == fieldPath || e.FieldPath == initPath) && et >= prev.start && et <= prev.end {
 			kill = e
 		}
 	}
@@ -368,7 +377,7 @@ func (h *podHistory) explainRestart(k int, r restartRef) (sim.Time, string) {
 		if json.Unmarshal(sn.Value, &p) != nil {
 			continue
 		}
-		for _, cs := range p.Status.ContainerStatuses {
+		for _, cs := range append(p.Status.ContainerStatuses, p.Status.InitContainerStatuses...) {
 			if cs.Name == r.container && cs.State.Waiting != nil {
 				if m := backoffMessage.FindStringSubmatch(cs.State.Waiting.Message); m != nil {
 					backoff = m[1]

@@ -50,6 +50,11 @@ func TestGoldenViews(t *testing.T) {
 		{"dc-get-wide.txt", []string{"get", "dc,rc,pods", "-o", "wide", "--at", "5m", "--scenario", "readiness-stall-dc", "-q"}, exitOK},
 		{"dc-rollout-status.txt", []string{"rollout", "status", "dc/web", "--at", "1m", "--scenario", "readiness-stall-dc", "-q"}, exitOK},
 		{"crashloop311-describe-pod.txt", []string{"describe", "pod", "nodejs-ex-1-wcxxh", "--at", "3m", "--scenario", "liveness-404-crashloop-311", "-q"}, exitOK},
+		// Init containers: Init:0/1 with the app waiting PodInitializing,
+		// Init:CrashLoopBackOff, and the init container's restarts.
+		{"init-describe-pod.txt", []string{"describe", "pod", "web-dbc6d5d8f-wcxxh", "--at", "10s", "--scenario", "init-container", "-q"}, exitOK},
+		{"init-run-at.txt", []string{"run", "--at", "2m8s", "--at", "2m24s", "--scenario", "init-container", "-q"}, exitOK},
+		{"init-explain-pod.txt", []string{"explain", "pod/web-69c57854f9-p8jb5", "--scenario", "init-container", "-q"}, exitOK},
 	}
 	for _, tc := range cases {
 		t.Run(tc.golden, func(t *testing.T) {
