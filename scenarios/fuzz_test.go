@@ -17,13 +17,17 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(labelsScenario), "deployment/web:containers[web].image=x")
 	f.Add([]byte(head+"actions: [{at: 1s, delete: {pods: app=web}}]\n"+pod), "pod/web:containers[0].livenessProbe={httpGet: {port: 80}}")
 	f.Add([]byte("a: &a [*a]\n"), "a[0]=1")
+	f.Add([]byte(head+pod), "pod/web:initContainers[0]={name: i, image: x, restartPolicy: Always}")
+	f.Add([]byte(head+"cluster: {release: \"1.1\"}\n"+pod), "pod/web:initContainers[0]={name: i, image: x}")
 	f.Fuzz(func(t *testing.T, data []byte, set string) {
 		s, err := Load("f.yaml", data, set)
 		if err != nil {
 			_ = err.Error()
 			return
 		}
-		_, _ = s.Config(Options{})
+		if cfg, err := s.Config(Options{}); err == nil {
+			_ = s.Warnings(cfg)
+		}
 		for _, r := range s.Check([]record.Record{&record.Run{}, &record.End{}}) {
 			_ = r.String()
 		}

@@ -31,7 +31,7 @@ func (s *Scenario) Warnings(cfg cluster.Config) []string {
 				continue
 			}
 			path := p.Child("initContainers").Index(i)
-			line := m.Node.Line
+			line := 0
 			if l := api.Locate(m.Node, field.ErrorList{field.Invalid(path, c.Name, "")}); len(l) == 1 {
 				line = l[0].Line
 			}

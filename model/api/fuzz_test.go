@@ -28,5 +28,8 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			_ = err.Error()
 		}
+		for _, minor := range []int{1, 36} {
+			_ = Locate(&n, Unsimulated(obj, minor))
+		}
 	})
 }
