@@ -1,6 +1,7 @@
 package kubelet
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -35,7 +36,24 @@ func TestCachesInStep(t *testing.T) {
 		}
 		pod := onePod(c)
 		pod.Spec.RestartPolicy = rapid.SampledFrom([]corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}).Draw(t, "restartPolicy")
-		h := newHarness(&testing.T{}, release, rapid.Uint64().Draw(t, "seed"), genApps(t))
+		var apps Apps = genApps(t)
+		if rapid.IntRange(0, 2).Draw(t, "init") == 0 {
+			// An init container that fails its first runs, then exits 0
+			// after a while, or never ends.
+			pod.Spec.InitContainers = []corev1.Container{{Name: "setup", Image: "setup", ImagePullPolicy: corev1.PullIfNotPresent}}
+			fails := rapid.IntRange(0, 3).Draw(t, "initFailures")
+			d := time.Duration(rapid.IntRange(0, 60).Draw(t, "initSeconds")) * time.Second
+			apps = withInit{apps.(fakeApps), func(n int) *fakeProc {
+				switch {
+				case d == 0:
+					return &fakeProc{}
+				case n <= fails:
+					return &fakeProc{exitIn: d, exitCode: 1}
+				}
+				return &fakeProc{exitIn: d}
+			}}
+		}
+		h := newHarness(&testing.T{}, release, rapid.Uint64().Draw(t, "seed"), apps)
 		h.addPod(pod)
 		if rapid.Bool().Draw(t, "restart") {
 			h.restartAt(time.Duration(rapid.IntRange(1, 300).Draw(t, "restartAt"))*time.Second, 3*time.Second)
@@ -109,4 +127,19 @@ func checkCaches(t *rapid.T, k *Kubelet) {
 	if waiting != k.waiting {
 		t.Fatalf("at %v: %d workers wait for a relist, the count says %d", k.e.Now(), waiting, k.waiting)
 	}
+}
+
+// withInit runs init for the image "setup" and the fake apps for the rest.
+type withInit struct {
+	fakeApps
+	init func(n int) *fakeProc
+}
+
+func (a withInit) Start(image string, n int, at sim.Time, limit int64, r *rand.Rand) Process {
+	if image != "setup" {
+		return a.fakeApps.Start(image, n, at, limit, r)
+	}
+	p := a.init(n)
+	p.start = at
+	return p
 }
