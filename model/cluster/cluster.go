@@ -129,6 +129,7 @@ func New(cfg Config, log *record.Log) (*Cluster, error) {
 	e := sim.New(cfg.Seed)
 	c := &Cluster{cfg: cfg, engine: e, log: log, store: store.New(e)}
 	c.events = events.NewRecorder(e.Now, log, e.Rand("events/correlator"))
+	c.events.SetRelease(cfg.Profile)
 	if cfg.RecordObjects {
 		c.store.Observe(c.snapshot)
 		cfg.Network.RecordObjects = true

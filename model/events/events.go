@@ -18,6 +18,7 @@ import (
 	"sort"
 
 	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/model/version"
 	"github.com/probesim/probesim/sim"
 )
 
@@ -79,10 +80,16 @@ type Recorder struct {
 	rng   *rand.Rand
 	size  int
 	procs map[Source]*correlator
+
+	// spamByType adds the event type to the spam filter's key (getSpamKey,
+	// client-go v0.32.0 and later).
+	spamByType bool
 }
 
 // NewRecorder returns a recorder that reads the time from now, records into
-// log, and draws from r where client-go's choice is arbitrary.
+// log, and draws from r where client-go's choice is arbitrary. It behaves as
+// client-go of the newest release the model covers (version.Default) until
+// SetRelease says otherwise.
 func NewRecorder(now func() sim.Time, log *record.Log, r *rand.Rand) *Recorder {
 	return newRecorder(now, log, r, maxLruCacheEntries)
 }
@@ -90,14 +97,27 @@ func NewRecorder(now func() sim.Time, log *record.Log, r *rand.Rand) *Recorder {
 // newRecorder is NewRecorder with caches of size entries, so that tests can
 // reach eviction with a few events.
 func newRecorder(now func() sim.Time, log *record.Log, r *rand.Rand, size int) *Recorder {
-	return &Recorder{now: now, log: log, rng: r, size: size, procs: map[Source]*correlator{}}
+	rec := &Recorder{now: now, log: log, rng: r, size: size, procs: map[Source]*correlator{}}
+	p, err := version.Lookup(version.Default)
+	if err != nil {
+		panic(err) // the default release always has a profile
+	}
+	rec.SetRelease(p)
+	return rec
+}
+
+// SetRelease makes the recorder behave as client-go of release p. Call it
+// before the first event.
+func (r *Recorder) SetRelease(p *version.Profile) {
+	r.spamByType = p.SpamKeyHasType()
 }
 
 // correlator is one process's EventCorrelator: the aggregator's, the
 // logger's and the spam filter's caches, each an LRU of maxLruCacheEntries.
 // The keys leave the source out, as within one process it never varies:
 //
-//   - spam filter (getSpamKey): the object;
+//   - spam filter (getSpamKey): the object, and from client-go v0.32.0 the
+//     event type;
 //   - aggregator (EventAggregatorByReasonFunc): object, type, reason;
 //   - logger (getEventKey): object, field path, type, reason, message, or
 //     for a combined event the aggregator's key (fewer fields, so the two
@@ -180,9 +200,14 @@ func (r *Recorder) Event(src Source, ref Ref, typ, reason, message string) bool 
 	l.count++
 	count, first := l.count, l.first
 
-	// EventSourceObjectSpamFilter: a token bucket per source and object,
-	// 25 tokens, one more every 300 s; a forgotten object's bucket is full.
-	b, found := c.spam.use(ref.Object)
+	// EventSourceObjectSpamFilter: a token bucket per source and object
+	// (and type, from v0.32.0), 25 tokens, one more every 300 s; a forgotten
+	// key's bucket is full.
+	spamKey := ref.Object
+	if r.spamByType {
+		spamKey += "\x00" + typ
+	}
+	b, found := c.spam.use(spamKey)
 	if !found {
 		*b = bucket{tokens: spamBurst, last: now}
 	}

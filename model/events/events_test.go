@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/model/version"
 	"github.com/probesim/probesim/sim"
 )
 
@@ -108,6 +109,35 @@ func TestSpamFilter(t *testing.T) {
 	}
 	if r.Eventf(kubelet, "Pod/web", Warning, "BackOff", "Back-off restarting failed container") {
 		t.Error("a second event passed right after the refill")
+	}
+}
+
+// TestSpamKeyTypePerRelease pins getSpamKey (tools/record/events_cache.go):
+// client-go v0.32.0 appends event.Type to the key, so once an object's
+// Warning events have spent the burst of 25, a Normal event about it from
+// the same source still passes; in v0.31.0 (and 1.11) the key is source and
+// object only and it is dropped.
+func TestSpamKeyTypePerRelease(t *testing.T) {
+	for _, tc := range []struct {
+		release string
+		passes  bool
+	}{{"1.11", false}, {"1.31", false}, {"1.32", true}, {"1.36", true}} {
+		r, c, _ := newTest()
+		p, err := version.Lookup(tc.release)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.SetRelease(p)
+		for i := 0; i < 25; i++ {
+			c.t += sim.Time(time.Second)
+			r.Eventf(kubelet, "Pod/web", Warning, "BackOff", "Back-off restarting failed container")
+		}
+		if r.Eventf(kubelet, "Pod/web", Warning, "BackOff", "Back-off restarting failed container") {
+			t.Errorf("%s: a 26th Warning passed", tc.release)
+		}
+		if got := r.Eventf(kubelet, "Pod/web", Normal, "Pulled", "Container image already present"); got != tc.passes {
+			t.Errorf("%s: a Normal event after 26 Warnings passed = %v, want %v", tc.release, got, tc.passes)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/probesim/probesim/model/record"
+	"github.com/probesim/probesim/model/version"
 	"github.com/probesim/probesim/sim"
 )
 
@@ -74,7 +75,8 @@ type refBucket struct {
 }
 
 type refRecorder struct {
-	size  int
+	size       int
+	spamByType bool
 	rng   *rand.Rand
 	procs map[Source]*refCorrelator
 }
@@ -127,6 +129,9 @@ func (r *refRecorder) event(now sim.Time, src Source, ref Ref, typ, reason, mess
 	c.logger.Add(key, obs)
 	// Filter: Get, TryAccept, Add.
 	spamKey := join(src.Component, src.Host, ref.Object)
+	if r.spamByType {
+		spamKey = join(src.Component, src.Host, ref.Object, typ) // client-go v0.32.0+
+	}
 	b := refBucket{tokens: spamBurst, last: now}
 	if v, ok := c.spam.Get(spamKey); ok {
 		b = v.(refBucket)
@@ -158,7 +163,13 @@ func TestCorrelatorMatchesReference(t *testing.T) {
 		c := &clock{}
 		log := record.NewLog(nil)
 		r := newRecorder(c.now, log, sim.NewStream(7, "events"), size)
-		ref := &refRecorder{size: size, rng: sim.NewStream(7, "events"), procs: map[Source]*refCorrelator{}}
+		release := rapid.SampledFrom([]string{"1.11", "1.31", "1.32", "1.36"}).Draw(t, "release")
+		p, err := version.Lookup(release)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.SetRelease(p)
+		ref := &refRecorder{size: size, spamByType: p.AtLeast(32), rng: sim.NewStream(7, "events"), procs: map[Source]*refCorrelator{}}
 		n := rapid.IntRange(1, 600).Draw(t, "n")
 		for i := 0; i < n; i++ {
 			now += sim.Time(rapid.SampledFrom([]time.Duration{time.Second, time.Second, time.Second, 30 * time.Second, 301 * time.Second, 601 * time.Second}).Draw(t, "step"))
