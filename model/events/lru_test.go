@@ -77,8 +77,8 @@ type refBucket struct {
 type refRecorder struct {
 	size       int
 	spamByType bool
-	rng   *rand.Rand
-	procs map[Source]*refCorrelator
+	rng        *rand.Rand
+	procs      map[Source]*refCorrelator
 }
 
 type refResult struct {
