@@ -33,7 +33,9 @@ func newHarness(release string, seed uint64, nodes ...*corev1.Node) *harness {
 	e := sim.New(seed)
 	st := store.New(e)
 	log := record.NewLog(io.Discard)
-	s := New(Config{Engine: e, Store: st, Log: log, Events: events.NewRecorder(e.Now, log, e.Rand("events")), Profile: p})
+	rec := events.NewRecorder(e.Now, log, e.Rand("events"))
+	rec.SetRelease(p)
+	s := New(Config{Engine: e, Store: st, Log: log, Events: rec, Profile: p})
 	for _, n := range nodes {
 		st.Nodes.Create(n)
 		s.AddNode(n)

@@ -106,7 +106,21 @@ func (s *Scheduler) Start() {
 	}
 	every(backoffFlushPeriod, s.flushBackoff)
 	every(unschedulableFlushPeriod, s.flushUnschedulable)
+	if s.cfg.Profile.SchedulerEventsAPI() {
+		// Its event broadcaster's 30-minute loop began with the process,
+		// at a moment before the run drawn from a stream of its own.
+		r := s.e.Rand("scheduler/events")
+		s.cfg.Events.UseEventsAPI(source, s.e, sim.Time(r.Int64N(int64(30*time.Minute))))
+	}
 }
+
+// source is the scheduler's events' reporting component.
+var source = events.Source{Component: Name}
+
+// regarding is what of a pod the key of tools/events' event cache holds
+// beyond its name (getKey: the regarding ObjectReference that
+// reference.GetReference builds): its UID and resourceVersion.
+func regarding(p *corev1.Pod) string { return string(p.UID) + "/" + p.ResourceVersion }
 
 // AddNode puts a node that exists before the scheduler starts into its
 // cache, as the informers' initial list does.
@@ -360,7 +374,9 @@ func (s *Scheduler) bind(assumed *corev1.Pod, node string) {
 	if !s.cfg.Profile.PodWorkers() {
 		msg = fmt.Sprintf("Successfully assigned %s to %s", p.Name, node) // 1.1 scheduler.go
 	}
-	s.cfg.Events.Eventf(events.Source{Component: Name}, "Pod/"+p.Name, events.Normal, "Scheduled", msg)
+	// The regarding object is the assumed pod (schedule_one.go bind
+	// handling, 1.36; scheduler.go bind, 1.20), as the queue last had it.
+	s.cfg.Events.EventWithAction(source, events.Ref{Object: "Pod/" + p.Name}, regarding(assumed), events.Normal, "Scheduled", "Binding", msg)
 }
 
 // failed is the FailureHandler for a pod that fits nowhere: the
@@ -373,7 +389,11 @@ func (s *Scheduler) failed(q *queuedPod, fe *fitError) {
 	q.unschedulableSince = now
 	s.unschedulable = append(s.unschedulable, q)
 	msg := fe.message(s.cfg.Profile)
-	s.cfg.Events.Eventf(events.Source{Component: Name}, "Pod/"+q.pod.Name, events.Warning, "FailedScheduling", msg)
+	// The regarding object is the pod as the scheduler last saw it, before
+	// this failure's condition update (schedule_one.go handleSchedulingFailure
+	// records the event, then calls updatePod), so the first failure's event
+	// and the next ones regard different resourceVersions.
+	s.cfg.Events.EventWithAction(source, events.Ref{Object: "Pod/" + q.pod.Name}, regarding(q.pod), events.Warning, "FailedScheduling", "Scheduling", msg)
 	cur, ok := s.cfg.Store.Pods.Get(q.pod.Namespace, q.pod.Name)
 	if !ok || cur.UID != q.pod.UID {
 		return

@@ -84,6 +84,14 @@ type Recorder struct {
 	// spamByType adds the event type to the spam filter's key (getSpamKey,
 	// client-go v0.32.0 and later).
 	spamByType bool
+
+	// series holds the processes that write through tools/events
+	// (series.go), ticking on engine; seriesFirst and seriesMin are the
+	// release's first series count and the smallest the API accepts.
+	series      map[Source]*seriesProc
+	engine      *sim.Engine
+	seriesFirst int32
+	seriesMin   int32
 }
 
 // NewRecorder returns a recorder that reads the time from now, records into
@@ -110,6 +118,8 @@ func newRecorder(now func() sim.Time, log *record.Log, r *rand.Rand, size int) *
 // before the first event.
 func (r *Recorder) SetRelease(p *version.Profile) {
 	r.spamByType = p.SpamKeyHasType()
+	r.seriesFirst = p.EventSeriesFirstCount()
+	r.seriesMin = p.EventSeriesMinCount()
 }
 
 // correlator is one process's EventCorrelator: the aggregator's, the
