@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -626,7 +627,11 @@ func apiEvents(records []record.Record, object string, t sim.Time) []*apiEvent {
 		if sim.Time(e.T) > t {
 			break
 		}
-		key := e.FieldPath + "\x00" + e.Source + "\x00" + e.Type + "\x00" + e.Reason + "\x00" + e.Message
+		// An API object is one series of writes with the same first
+		// timestamp: an Event the correlator forgot (LRU) and created
+		// again, or that tools/events created again for a new
+		// resourceVersion or after finishing its series, has a new one.
+		key := eventObjectKey(e)
 		ev := index[key]
 		if ev == nil {
 			ev = &apiEvent{Type: e.Type, Reason: e.Reason, Message: e.Message, Source: e.Source, FieldPath: e.FieldPath,
@@ -638,6 +643,13 @@ func apiEvents(records []record.Record, object string, t sim.Time) []*apiEvent {
 		ev.Last = store.WallSeconds(sim.Time(e.T)).Time
 	}
 	return out
+}
+
+// eventObjectKey identifies the API Event object that an Event record
+// writes: creates and updates of one object share all these fields.
+func eventObjectKey(e *record.Event) string {
+	return e.Object + "\x00" + e.FieldPath + "\x00" + e.Source + "\x00" + e.Type + "\x00" + e.Reason + "\x00" + e.Message +
+		"\x00" + strconv.FormatInt(int64(e.First), 10)
 }
 
 // byLastTimestamp is kubectl's event.SortableEvents.

@@ -382,7 +382,8 @@ type EventRow struct {
 }
 
 // Events returns, per involved object in order of first appearance, the
-// events recorded up to time t, folded by (source, type, reason, message)
+// events recorded up to time t, one row per API Event object (source,
+// type, reason, message and first timestamp: eventObjectKey)
 // as the API holds them, sorted by last occurrence as `kubectl describe`
 // sorts them, with the message and source as the run's release of kubectl
 // prints them (a field path before the message from 1.35, "kubelet, NODE"
@@ -402,7 +403,7 @@ func Events(records []record.Record, t sim.Time) [][]EventRow {
 		if !ok || sim.Time(e.T) > t {
 			continue
 		}
-		key := e.Object + "\x00" + e.FieldPath + "\x00" + e.Source + "\x00" + e.Type + "\x00" + e.Reason + "\x00" + e.Message
+		key := eventObjectKey(e)
 		row := index[key]
 		if row == nil {
 			if _, seen := rows[e.Object]; !seen {
