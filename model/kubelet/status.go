@@ -365,21 +365,7 @@ func initialized(pod *corev1.Pod, st *corev1.PodStatus, appStarted bool) corev1.
 	if len(pod.Spec.InitContainers) == 0 {
 		return c
 	}
-	var unknown, unready []string
-	for _, spec := range pod.Spec.InitContainers {
-		found := false
-		for i := range st.InitContainerStatuses {
-			if cs := &st.InitContainerStatuses[i]; cs.Name == spec.Name {
-				found = true
-				if !cs.Ready {
-					unready = append(unready, spec.Name)
-				}
-			}
-		}
-		if !found {
-			unknown = append(unknown, spec.Name)
-		}
-	}
+	unknown, unready := notReady(pod.Spec.InitContainers, st.InitContainerStatuses)
 	if st.Phase == corev1.PodSucceeded && len(unknown) == 0 {
 		c.Reason = reasonPodCompleted
 		return c
@@ -402,6 +388,27 @@ func initialized(pod *corev1.Pod, st *corev1.PodStatus, appStarted bool) corev1.
 		c.Status, c.Reason, c.Message = corev1.ConditionFalse, reasonContainersNotInitialized, strings.Join(msgs, ", ")
 	}
 	return c
+}
+
+// notReady names the containers of specs that have no status in statuses
+// (unknown) and those whose status is not ready (unready), in spec order,
+// as the generators of the Initialized and ContainersReady conditions do.
+func notReady(specs []corev1.Container, statuses []corev1.ContainerStatus) (unknown, unready []string) {
+	for _, spec := range specs {
+		found := false
+		for i := range statuses {
+			if cs := &statuses[i]; cs.Name == spec.Name {
+				found = true
+				if !cs.Ready {
+					unready = append(unready, spec.Name)
+				}
+			}
+		}
+		if !found {
+			unknown = append(unknown, spec.Name)
+		}
+	}
+	return unknown, unready
 }
 
 // conditionByKubelet is kubetypes.PodConditionByKubelet: the condition
@@ -430,21 +437,7 @@ const (
 // terminal pod.
 func containersReady(pod *corev1.Pod, st *corev1.PodStatus) corev1.PodCondition {
 	c := corev1.PodCondition{Type: corev1.ContainersReady, Status: corev1.ConditionFalse}
-	var unknown, unready []string
-	for _, spec := range pod.Spec.Containers {
-		found := false
-		for i := range st.ContainerStatuses {
-			if cs := &st.ContainerStatuses[i]; cs.Name == spec.Name {
-				found = true
-				if !cs.Ready {
-					unready = append(unready, spec.Name)
-				}
-			}
-		}
-		if !found {
-			unknown = append(unknown, spec.Name)
-		}
-	}
+	unknown, unready := notReady(pod.Spec.Containers, st.ContainerStatuses)
 	switch {
 	case st.Phase == corev1.PodSucceeded && len(unknown) == 0:
 		c.Reason = reasonPodCompleted
