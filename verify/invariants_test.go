@@ -248,6 +248,38 @@ func initPhase(policy corev1.RestartPolicy, inits []corev1.ContainerStatus, apps
 	return apps
 }
 
+// checkRestarts checks one container status's restartCount (what = "container"
+// or "init container"): it never goes down, and it is the number of the
+// instance shown, minus one (kuberuntime_container.go startContainer, R8):
+// the instance whose start, cut to the second as the status shows it, is
+// the StartedAt of the state shown.
+func (s *storeChecker) checkRestarts(pod *corev1.Pod, obj, what string, c *corev1.ContainerStatus, add func(string, ...any)) {
+	key := string(pod.UID) + "/" + c.Name
+	if c.RestartCount < s.restarts[key] {
+		add("%s %s %s restartCount went down from %d to %d", obj, what, c.Name, s.restarts[key], c.RestartCount)
+	}
+	s.restarts[key] = c.RestartCount
+	var startedAt *sim.Time
+	switch {
+	case c.State.Running != nil:
+		t := store.SimTime(c.State.Running.StartedAt)
+		startedAt = &t
+	case c.State.Terminated != nil:
+		t := store.SimTime(c.State.Terminated.StartedAt)
+		startedAt = &t
+	}
+	if startedAt == nil {
+		return
+	}
+	ins := s.lives.m[lifeKey{obj, c.Name}]
+	n := int(c.RestartCount) + 1
+	if n > len(ins) {
+		add("%s %s %s shows restartCount %d but only %d instances started", obj, what, c.Name, c.RestartCount, len(ins))
+	} else if got := ins[n-1].start.Truncate(time.Second); got != *startedAt {
+		add("%s %s %s shows restartCount %d, started at %s, but instance %d started at %s", obj, what, c.Name, c.RestartCount, fmtT(*startedAt), n, fmtT(ins[n-1].start))
+	}
+}
+
 // checkInits checks a pod's init container statuses: one per init
 // container, in spec order; Ready exactly when terminated with exit code 0
 // (prober_manager.go UpdatePodStatus); restartCount never going down and
@@ -272,26 +304,7 @@ func (s *storeChecker) checkInits(pod *corev1.Pod, add func(string, ...any)) {
 			add("%s init container %s ready %v: %s", obj, c.Name, c.Ready, describe(ics))
 		}
 		all = all && done
-		key := string(pod.UID) + "/" + c.Name
-		if c.RestartCount < s.restarts[key] {
-			add("%s init container %s restartCount went down from %d to %d", obj, c.Name, s.restarts[key], c.RestartCount)
-		}
-		s.restarts[key] = c.RestartCount
-		var startedAt *sim.Time
-		switch {
-		case c.State.Running != nil:
-			t := store.SimTime(c.State.Running.StartedAt)
-			startedAt = &t
-		case c.State.Terminated != nil:
-			t := store.SimTime(c.State.Terminated.StartedAt)
-			startedAt = &t
-		}
-		if startedAt != nil {
-			ins := s.lives.m[lifeKey{obj, c.Name}]
-			if n := int(c.RestartCount) + 1; n > len(ins) || ins[n-1].start.Truncate(time.Second) != *startedAt {
-				add("%s init container %s shows restartCount %d started at %s, which no instance did", obj, c.Name, c.RestartCount, fmtT(*startedAt))
-			}
-		}
+		s.checkRestarts(pod, obj, "init container", &ics[i], add)
 	}
 	for _, cond := range pod.Status.Conditions {
 		if cond.Type == corev1.PodInitialized && (cond.Status == corev1.ConditionTrue) != all && len(ics) > 0 {
@@ -386,33 +399,7 @@ func (s *storeChecker) check(now sim.Time, st *store.Store, recs []record.Record
 			if c.Ready && c.State.Running == nil {
 				add("%s container %s is ready but not running: %s", obj, c.Name, describe(cs))
 			}
-			key := string(pod.UID) + "/" + c.Name
-			if c.RestartCount < s.restarts[key] {
-				add("%s container %s restartCount went down from %d to %d", obj, c.Name, s.restarts[key], c.RestartCount)
-			}
-			s.restarts[key] = c.RestartCount
-			// restartCount is the number of the instance shown, minus
-			// one (kuberuntime_container.go startContainer, R8): the
-			// instance whose start, cut to the second as the status
-			// shows it, is the StartedAt of the state shown.
-			var startedAt *sim.Time
-			switch {
-			case c.State.Running != nil:
-				t := store.SimTime(c.State.Running.StartedAt)
-				startedAt = &t
-			case c.State.Terminated != nil:
-				t := store.SimTime(c.State.Terminated.StartedAt)
-				startedAt = &t
-			}
-			if startedAt != nil {
-				ins := s.lives.m[lifeKey{obj, c.Name}]
-				n := int(c.RestartCount) + 1
-				if n > len(ins) {
-					add("%s container %s shows restartCount %d but only %d instances started", obj, c.Name, c.RestartCount, len(ins))
-				} else if got := ins[n-1].start.Truncate(time.Second); got != *startedAt {
-					add("%s container %s shows restartCount %d, started at %s, but instance %d started at %s", obj, c.Name, c.RestartCount, fmtT(*startedAt), n, fmtT(ins[n-1].start))
-				}
-			}
+			s.checkRestarts(pod, obj, "container", &c, add)
 		}
 		if pod.DeletionTimestamp == nil {
 			if want := initPhase(pod.Spec.RestartPolicy, pod.Status.InitContainerStatuses, podPhase(pod.Spec.RestartPolicy, cs)); pod.Status.Phase != want {
