@@ -377,15 +377,8 @@ func initialized(pod *corev1.Pod, st *corev1.PodStatus, appStarted bool) corev1.
 			}
 		}
 	}
-	var msgs []string
-	if len(unknown) > 0 {
-		msgs = append(msgs, fmt.Sprintf("containers with unknown status: %s", unknown))
-	}
-	if len(unready) > 0 {
-		msgs = append(msgs, fmt.Sprintf("containers with incomplete status: %s", unready))
-	}
-	if len(msgs) > 0 {
-		c.Status, c.Reason, c.Message = corev1.ConditionFalse, reasonContainersNotInitialized, strings.Join(msgs, ", ")
+	if msg := notReadyMessage(unknown, unready, "incomplete"); msg != "" {
+		c.Status, c.Reason, c.Message = corev1.ConditionFalse, reasonContainersNotInitialized, msg
 	}
 	return c
 }
@@ -409,6 +402,20 @@ func notReady(specs []corev1.Container, statuses []corev1.ContainerStatus) (unkn
 		}
 	}
 	return unknown, unready
+}
+
+// notReadyMessage is the message of a condition that names the unknown and
+// the not-ready containers (state is "unready" or "incomplete"); "" if
+// there are none.
+func notReadyMessage(unknown, unready []string, state string) string {
+	var msgs []string
+	if len(unknown) > 0 {
+		msgs = append(msgs, fmt.Sprintf("containers with unknown status: %s", unknown))
+	}
+	if len(unready) > 0 {
+		msgs = append(msgs, fmt.Sprintf("containers with %s status: %s", state, unready))
+	}
+	return strings.Join(msgs, ", ")
 }
 
 // conditionByKubelet is kubetypes.PodConditionByKubelet: the condition
@@ -446,15 +453,8 @@ func containersReady(pod *corev1.Pod, st *corev1.PodStatus) corev1.PodCondition 
 		c.Reason = reasonPodFailed
 		return c
 	}
-	var msgs []string
-	if len(unknown) > 0 {
-		msgs = append(msgs, fmt.Sprintf("containers with unknown status: %s", unknown))
-	}
-	if len(unready) > 0 {
-		msgs = append(msgs, fmt.Sprintf("containers with unready status: %s", unready))
-	}
-	if len(msgs) > 0 {
-		c.Reason, c.Message = reasonContainersNotReady, strings.Join(msgs, ", ")
+	if msg := notReadyMessage(unknown, unready, "unready"); msg != "" {
+		c.Reason, c.Message = reasonContainersNotReady, msg
 		return c
 	}
 	c.Status = corev1.ConditionTrue
