@@ -306,7 +306,7 @@ func TestClusterErrorsAtOnce(t *testing.T) {
 	}
 	_, err = s.Config(Options{})
 	want = []string{
-		`s.yaml:6:18: cluster.featureGates.ReduceDefaultCrashLoopBackOffDecay: feature gate "ReduceDefaultCrashLoopBackOffDecay" does not exist in release 1.30: the model knows ReduceDefaultCrashLoopBackOffDecay (1.33+), KubeletCrashLoopBackOffMax (1.32+), KubeletEnsureSecretPulledImages (1.33+) and ChangeContainerStatusOnKubeletRestart (1.35+)`,
+		`s.yaml:6:18: cluster.featureGates.ReduceDefaultCrashLoopBackOffDecay: feature gate "ReduceDefaultCrashLoopBackOffDecay" does not exist in release 1.30: the model knows ReduceDefaultCrashLoopBackOffDecay (1.33+), KubeletCrashLoopBackOffMax (1.32+), KubeletEnsureSecretPulledImages (1.33+), ChangeContainerStatusOnKubeletRestart (1.35+) and PodReadyToStartContainersCondition (1.28+)`,
 		`s.yaml:7:24: cluster.nodes[1]: two nodes are named "n-1" (a group with count N is named NAME-1..NAME-N)`,
 	}
 	if diff := cmp.Diff(want, lines(err)); diff != "" {

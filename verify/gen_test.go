@@ -190,6 +190,7 @@ func drawScenario(t *rapid.T) genCase {
 		{version.ReduceDefaultCrashLoopBackOffDecay, 33},
 		{version.KubeletEnsureSecretPulledImages, 33},
 		{version.ChangeContainerStatusOnKubeletRestart, 35},
+		{version.PodReadyToStartContainersCondition, 28},
 	} {
 		if p.AtLeast(gate.since) && rapid.IntRange(0, 2).Draw(t, "gate."+gate.name) == 0 {
 			gates[gate.name] = rapid.Bool().Draw(t, "gate."+gate.name+".on")

@@ -37,6 +37,11 @@ const (
 	// again (KEP-5278: the gate appears in 1.35, deprecated and off; every
 	// release before behaves as if it were on).
 	ChangeContainerStatusOnKubeletRestart = "ChangeContainerStatusOnKubeletRestart"
+	// PodReadyToStartContainersCondition makes the kubelet report the
+	// PodReadyToStartContainers condition: True once the pod's sandbox is
+	// ready with its network (KEP-3085: PodHasNetworkCondition, alpha 1.25,
+	// renamed 1.28; beta and on by default from 1.29).
+	PodReadyToStartContainersCondition = "PodReadyToStartContainersCondition"
 )
 
 var releases = []string{"1.1", "1.11", "1.14", "1.18", "1.20", "1.21", "1.22", "1.25", "1.26", "1.28", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36"}
@@ -87,8 +92,8 @@ func (p *Profile) SetGates(g map[string]bool) error {
 	sort.Strings(names)
 	for _, k := range names {
 		if !p.gateExists(k) {
-			return fmt.Errorf("feature gate %q does not exist in release %s: the model knows %s (1.33+), %s (1.32+), %s (1.33+) and %s (1.35+)",
-				k, p.Name, ReduceDefaultCrashLoopBackOffDecay, KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages, ChangeContainerStatusOnKubeletRestart)
+			return fmt.Errorf("feature gate %q does not exist in release %s: the model knows %s (1.33+), %s (1.32+), %s (1.33+), %s (1.35+) and %s (1.28+)",
+				k, p.Name, ReduceDefaultCrashLoopBackOffDecay, KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages, ChangeContainerStatusOnKubeletRestart, PodReadyToStartContainersCondition)
 		}
 		p.Gates[k] = g[k]
 	}
@@ -216,6 +221,8 @@ func (p *Profile) gateDefault(name string) bool {
 		return p.AtLeast(35) // alpha 1.33, on by default 1.35
 	case ChangeContainerStatusOnKubeletRestart:
 		return !p.AtLeast(35) // the behaviour of every release before; deprecated and off in 1.35
+	case PodReadyToStartContainersCondition:
+		return p.AtLeast(29) // alpha 1.28 (as PodHasNetworkCondition from 1.25), beta and on 1.29
 	}
 	return false
 }
@@ -229,6 +236,8 @@ func (p *Profile) gateExists(name string) bool {
 		return p.AtLeast(33)
 	case ChangeContainerStatusOnKubeletRestart:
 		return p.AtLeast(35)
+	case PodReadyToStartContainersCondition:
+		return p.AtLeast(28)
 	}
 	return false
 }
@@ -265,5 +274,5 @@ func (p *Profile) PreStopSleep() bool { return p.AtLeast(30) }
 // GateNames returns the name of every feature gate the model knows, in any
 // release, for suggestions.
 func GateNames() []string {
-	return []string{ChangeContainerStatusOnKubeletRestart, KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages, ReduceDefaultCrashLoopBackOffDecay}
+	return []string{ChangeContainerStatusOnKubeletRestart, KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages, PodReadyToStartContainersCondition, ReduceDefaultCrashLoopBackOffDecay}
 }
