@@ -9,6 +9,7 @@ import (
 	"github.com/probesim/probesim/model/kubectl"
 	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/model/store"
+	"github.com/probesim/probesim/model/version"
 )
 
 // statusScratch is the storage of a status being generated. A status
@@ -318,20 +319,24 @@ func podPhase(policy corev1.RestartPolicy, inits, statuses []corev1.ContainerSta
 	return corev1.PodPending
 }
 
-// conditions builds Initialized, ContainersReady and Ready as
-// pkg/kubelet/status/generate.go does, keeping PodScheduled from the API and
-// each condition's lastTransitionTime while its status stays the same.
+// conditions builds PodReadyToStartContainers, Initialized, ContainersReady
+// and Ready as pkg/kubelet/status/generate.go does, keeping PodScheduled
+// from the API and each condition's lastTransitionTime while its status
+// stays the same.
 func (ps *podState) conditions(conds []corev1.PodCondition, st corev1.PodStatus) []corev1.PodCondition {
 	now := store.WallSeconds(ps.k.e.Now())
 	ready := containersReady(ps.pod, &st)
 	// generateAPIPodStatus keeps the conditions others own (the taint
 	// manager's DisruptionTarget), then appends its own in this order:
-	// Initialized, Ready, ContainersReady, PodScheduled (kubelet_pods.go;
-	// describe shows it).
+	// PodReadyToStartContainers (when its gate is on), Initialized, Ready,
+	// ContainersReady, PodScheduled (kubelet_pods.go; describe shows it).
 	for _, c := range ps.pod.Status.Conditions {
 		if !conditionByKubelet(c.Type) {
 			conds = append(conds, c)
 		}
+	}
+	if ps.k.cfg.Profile.Gate(version.PodReadyToStartContainersCondition) {
+		conds = append(conds, readyToStartContainers(ps.sandboxReady()))
 	}
 	conds = append(conds,
 		initialized(ps.pod, &st, ps.k.cfg.Profile.InitializedOnceAppStarted()),
@@ -353,6 +358,24 @@ func (ps *podState) conditions(conds []corev1.PodCondition, st corev1.PodStatus)
 	}
 	return conds
 }
+
+// readyToStartContainers is GeneratePodReadyToStartContainersCondition
+// (generate.go): True when no new sandbox is needed, that is when the
+// runtime reports one ready sandbox with its IP (PodSandboxChanged in
+// pkg/kubelet/kuberuntime/util/util.go), False otherwise; no reason or
+// message.
+func readyToStartContainers(sandboxReady bool) corev1.PodCondition {
+	c := corev1.PodCondition{Type: corev1.PodReadyToStartContainers, Status: corev1.ConditionFalse}
+	if sandboxReady {
+		c.Status = corev1.ConditionTrue
+	}
+	return c
+}
+
+// sandboxReady reports whether the PLEG cache shows the pod's sandbox ready
+// with its network: created (the pod has its IP, given with the sandbox at
+// the first sync) and not stopped by the pod's termination.
+func (ps *podState) sandboxReady() bool { return ps.ip != "" && !ps.sandboxStopped }
 
 // initialized is GeneratePodInitializedCondition: True without init
 // containers; otherwise False, reason ContainersNotInitialized, naming the

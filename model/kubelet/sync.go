@@ -58,6 +58,15 @@ func (s *podSync) stale() bool { return s.epoch != s.ps.k.epoch }
 func (s *podSync) run() {
 	ps := s.ps
 	ps.publishStatus()
+	if ps.hasStatus && (ps.status.Phase == corev1.PodSucceeded || ps.status.Phase == corev1.PodFailed) && !ps.sandboxStopped {
+		// SyncPod reports the pod terminal and the pod worker runs
+		// SyncTerminatingPod: with no container running, killPod only
+		// stops the sandbox, and the final status, generated after it,
+		// shows the sandbox NOTREADY (kubelet.go, stoppedPodStatus). The
+		// time StopPodSandbox takes is not modelled.
+		ps.stopSandbox()
+		ps.publishStatus()
+	}
 	if !ps.probing {
 		ps.probing = true
 		ps.k.addProbes(ps)

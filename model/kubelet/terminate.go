@@ -65,6 +65,11 @@ func (s *podSync) terminated() {
 	ps := s.ps
 	k := ps.k
 	ps.refreshCaches()
+	// killPod stopped the sandbox too (killPodWithSyncResult →
+	// StopPodSandbox); the final status is generated from the runtime's
+	// status after the kill (kubelet.go SyncTerminatingPod,
+	// stoppedPodStatus), which shows it NOTREADY.
+	ps.stopSandbox()
 	ps.publishStatus()
 	for _, c := range ps.containers {
 		if w := c.probes[readiness]; w != nil {
@@ -81,4 +86,13 @@ func (s *podSync) terminated() {
 		}
 	})
 	ps.finishSync(false, 0)
+}
+
+// stopSandbox records that the pod's sandbox is stopped, an input of the
+// status (PodReadyToStartContainers).
+func (ps *podState) stopSandbox() {
+	if !ps.sandboxStopped {
+		ps.sandboxStopped = true
+		ps.statusInputsChanged()
+	}
 }
