@@ -290,7 +290,7 @@ func TestClusterErrorsAtOnce(t *testing.T) {
 		`s.yaml: --set cluster.release[0]=x: cluster.release is the string "1.366", not a list`,
 		`s.yaml:5:3: cluster.kubelet.maxContainerRestartPeriod: expected a duration of at least 1s, got 500ms`,
 		`s.yaml:5:12: cluster.release: unknown release: expected 1.1, 1.11, 1.14, 1.18, 1.20, 1.21, 1.22, 1.25, 1.26, 1.28, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35 or 1.36, got "1.366" (did you mean "1.36"?)`,
-		`s.yaml:6:18: cluster.featureGates.ReduceDefaultCrashLoopBackofDecay: unknown feature gate: expected ChangeContainerStatusOnKubeletRestart, KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages or ReduceDefaultCrashLoopBackOffDecay, got "ReduceDefaultCrashLoopBackofDecay" (did you mean "ReduceDefaultCrashLoopBackOffDecay"?)`,
+		`s.yaml:6:18: cluster.featureGates.ReduceDefaultCrashLoopBackofDecay: unknown feature gate: expected ChangeContainerStatusOnKubeletRestart, KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages, PodReadyToStartContainersCondition or ReduceDefaultCrashLoopBackOffDecay, got "ReduceDefaultCrashLoopBackofDecay" (did you mean "ReduceDefaultCrashLoopBackOffDecay"?)`,
 	}
 	if diff := cmp.Diff(want, lines(err)); diff != "" {
 		t.Errorf("loader errors (-want +got):\n%s", diff)
