@@ -15,9 +15,6 @@ type podState struct {
 	deleting   bool        // pod has a deletionTimestamp: read by every sync
 	object     string      // "Pod/name", for records and events
 	ip         string      // the pod IP, given when the sandbox is created; "" before
-	// sandboxStopped says that killPod has stopped the pod's sandbox
-	// (SyncTerminatingPod): the runtime reports it NOTREADY from then on.
-	sandboxStopped bool
 	containers []*containerState
 	// inits are the regular init containers, in spec order, and initCache
 	// their PLEG cache. They run one at a time before any of containers
@@ -37,6 +34,9 @@ type podState struct {
 
 	// PLEG cache: the runtime state of each container as of the last relist.
 	cache []runtimeStatus
+	// sandboxStopped says that killPod has stopped the pod's sandbox
+	// (SyncTerminatingPod): the runtime reports it NOTREADY from then on.
+	sandboxStopped bool
 
 	// Status manager: the cached status the prober reads.
 	hasStatus   bool
