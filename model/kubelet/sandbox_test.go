@@ -226,3 +226,30 @@ func (h *harness) condition(name string, ct corev1.PodConditionType) corev1.PodC
 	h.t.Fatalf("pod %s has no %s condition", name, ct)
 	return corev1.PodCondition{}
 }
+
+// TestReadyToStartContainersOwnership: kubetypes.PodConditionByKubelet
+// (pkg/kubelet/types/pod_status.go, 1.30–1.36) counts
+// PodReadyToStartContainers as the kubelet's only while the gate is on;
+// with it off, generateAPIPodStatus keeps one already in the API pod, as it
+// keeps any condition another component owns.
+func TestReadyToStartContainersOwnership(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		t.Run(fmt.Sprint(on), func(t *testing.T) {
+			h := newHarness(t, "1.36", 1, fakeApps{proc: func(int, sim.Time) *fakeProc { return &fakeProc{} }})
+			if err := h.k.cfg.Profile.SetGates(map[string]bool{version.PodReadyToStartContainersCondition: on}); err != nil {
+				t.Fatal(err)
+			}
+			pod := onePod(corev1.Container{})
+			pod.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReadyToStartContainers, Status: corev1.ConditionUnknown}}
+			h.addPod(pod)
+			h.run(10 * time.Second)
+			want := corev1.ConditionUnknown // kept as it was
+			if on {
+				want = corev1.ConditionTrue // generated
+			}
+			if got := h.condition("web", corev1.PodReadyToStartContainers).Status; got != want {
+				t.Errorf("PodReadyToStartContainers %s, want %s", got, want)
+			}
+		})
+	}
+}

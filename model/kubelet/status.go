@@ -330,12 +330,13 @@ func (ps *podState) conditions(conds []corev1.PodCondition, st corev1.PodStatus)
 	// manager's DisruptionTarget), then appends its own in this order:
 	// PodReadyToStartContainers (when its gate is on), Initialized, Ready,
 	// ContainersReady, PodScheduled (kubelet_pods.go; describe shows it).
+	readyToStart := ps.k.cfg.Profile.Gate(version.PodReadyToStartContainersCondition)
 	for _, c := range ps.pod.Status.Conditions {
-		if !conditionByKubelet(c.Type) {
+		if !conditionByKubelet(c.Type, readyToStart) {
 			conds = append(conds, c)
 		}
 	}
-	if ps.k.cfg.Profile.Gate(version.PodReadyToStartContainersCondition) {
+	if readyToStart {
 		conds = append(conds, readyToStartContainers(ps.sandboxReady()))
 	}
 	conds = append(conds,
@@ -443,11 +444,15 @@ func notReadyMessage(unknown, unready []string, state string) string {
 
 // conditionByKubelet is kubetypes.PodConditionByKubelet: the condition
 // types the kubelet generates (pkg/kubelet/types/pod_status.go).
-func conditionByKubelet(t corev1.PodConditionType) bool {
+// PodReadyToStartContainers is the kubelet's only while its gate is on
+// (readyToStart); otherwise the kubelet keeps it as another owner's.
+func conditionByKubelet(t corev1.PodConditionType, readyToStart bool) bool {
 	switch t {
 	case corev1.PodScheduled, corev1.PodReady, corev1.PodInitialized, corev1.ContainersReady,
-		corev1.PodResizeInProgress, corev1.PodResizePending, corev1.PodReadyToStartContainers:
+		corev1.PodResizeInProgress, corev1.PodResizePending:
 		return true
+	case corev1.PodReadyToStartContainers:
+		return readyToStart
 	}
 	return false
 }
