@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"pgregory.net/rapid"
 
 	"github.com/probesim/probesim/model/app"
@@ -282,12 +281,8 @@ func TestInitContainerDeleted(t *testing.T) {
 	h := newHarness(t, "1.36", 1, byImage{})
 	h.addPod(initPod(corev1.RestartPolicyAlways, "setup"))
 	h.run(5 * time.Second)
-	pod, _ := h.store.Pods.Get("default", "web")
-	pod = pod.DeepCopy()
-	now := metav1.NewTime(time.Unix(0, 0))
 	grace := int64(1)
-	pod.DeletionTimestamp, pod.DeletionGracePeriodSeconds = &now, &grace
-	h.store.Pods.Update(pod)
+	h.store.DeletePod("default", "web", &grace, h.e.Now())
 	h.run(20 * time.Second)
 	if _, ok := h.store.Pods.Get("default", "web"); ok {
 		t.Fatal("the pod is still there")

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/probesim/probesim/model/record"
 	"github.com/probesim/probesim/model/version"
@@ -156,12 +155,8 @@ func TestReadyToStartContainersTermination(t *testing.T) {
 		h := newHarness(t, "1.36", 1, fakeApps{proc: func(int, sim.Time) *fakeProc { return &fakeProc{} }})
 		h.addPod(onePod(corev1.Container{}))
 		h.run(10 * time.Second)
-		pod, _ := h.store.Pods.Get("default", "web")
-		pod = pod.DeepCopy()
-		now := metav1.NewTime(time.Unix(10, 0))
 		grace := int64(5)
-		pod.DeletionTimestamp, pod.DeletionGracePeriodSeconds = &now, &grace
-		h.store.Pods.Update(pod)
+		h.store.DeletePod("default", "web", &grace, h.e.Now())
 		h.run(30 * time.Second)
 		if _, ok := h.store.Pods.Get("default", "web"); ok {
 			t.Fatal("the pod is still there")
