@@ -81,9 +81,11 @@ type Recorder struct {
 	size  int
 	procs map[Source]*correlator
 
-	// spamByType adds the event type to the spam filter's key (getSpamKey,
-	// client-go v0.32.0 and later).
-	spamByType bool
+	// aggregate and spamFilter say whether the release's correlator has the
+	// EventAggregator and the EventSourceObjectSpamFilter (1.1 has neither:
+	// it only counts identical events). spamByType adds the event type to
+	// the spam filter's key (getSpamKey, client-go v0.32.0 and later).
+	aggregate, spamFilter, spamByType bool
 
 	// series holds the processes that write through tools/events
 	// (series.go), ticking on engine; seriesFirst and seriesMin are the
@@ -117,6 +119,8 @@ func newRecorder(now func() sim.Time, log *record.Log, r *rand.Rand, size int) *
 // SetRelease makes the recorder behave as client-go of release p. Call it
 // before the first event.
 func (r *Recorder) SetRelease(p *version.Profile) {
+	r.aggregate = p.EventAggregation()
+	r.spamFilter = p.EventSpamFilter()
 	r.spamByType = p.SpamKeyHasType()
 	r.seriesFirst = p.EventSeriesFirstCount()
 	r.seriesMin = p.EventSeriesMinCount()
@@ -185,20 +189,30 @@ func (r *Recorder) Event(src Source, ref Ref, typ, reason, message string) bool 
 	// event becomes one combined event under the aggregate key. A key the
 	// LRU forgot starts a new record.
 	aggKey := ref.Object + "\x00" + typ + "\x00" + reason
-	a, found := c.agg.use(aggKey)
-	if !found || now-a.last > sim.Time(aggregateInterval) {
-		*a = aggregate{messages: map[string]struct{}{}}
+	combined := false
+	if r.aggregate {
+		a, found := c.agg.use(aggKey)
+		if !found || now-a.last > sim.Time(aggregateInterval) {
+			*a = aggregate{messages: map[string]struct{}{}}
+		}
+		a.last = now
+		a.messages[message] = struct{}{}
+		combined = len(a.messages) >= aggregateMaxEvents
+		if combined {
+			// The set is not allowed to grow: one message, any (PopAny), leaves.
+			r.popAny(a.messages)
+		}
 	}
-	a.last = now
-	a.messages[message] = struct{}{}
-	combined := len(a.messages) >= aggregateMaxEvents
 	key := aggKey
 	if combined {
-		// The set is not allowed to grow: one message, any (PopAny), leaves.
-		r.popAny(a.messages)
 		message = aggregatedMessageTag + message
 	} else {
 		key = eventKey(ref, typ, reason, message)
+		if !r.aggregate {
+			// 1.1's historyCache key (getEventKey) has neither the field
+			// path nor the type.
+			key = ref.Object + "\x00" + reason + "\x00" + message
+		}
 	}
 
 	// eventLogger: an event seen before under the same key bumps its count;
@@ -213,20 +227,22 @@ func (r *Recorder) Event(src Source, ref Ref, typ, reason, message string) bool 
 	// EventSourceObjectSpamFilter: a token bucket per source and object
 	// (and type, from v0.32.0), 25 tokens, one more every 300 s; a forgotten
 	// key's bucket is full.
-	spamKey := ref.Object
-	if r.spamByType {
-		spamKey += "\x00" + typ
+	if r.spamFilter {
+		spamKey := ref.Object
+		if r.spamByType {
+			spamKey += "\x00" + typ
+		}
+		b, found := c.spam.use(spamKey)
+		if !found {
+			*b = bucket{tokens: spamBurst, last: now}
+		}
+		b.tokens = min(b.tokens+float64(now-b.last)/float64(spamRefillInterval), spamBurst)
+		b.last = now
+		if b.tokens < 1 {
+			return false
+		}
+		b.tokens--
 	}
-	b, found := c.spam.use(spamKey)
-	if !found {
-		*b = bucket{tokens: spamBurst, last: now}
-	}
-	b.tokens = min(b.tokens+float64(now-b.last)/float64(spamRefillInterval), spamBurst)
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
 
 	// UpdateState after the write (event.go recordEvent) adds the written
 	// event under getEventKey. For a plain event that is the key just used,

@@ -2,6 +2,7 @@ package events
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,6 +138,46 @@ func TestSpamKeyTypePerRelease(t *testing.T) {
 		}
 		if got := r.Eventf(kubelet, "Pod/web", Normal, "Pulled", "Container image already present"); got != tc.passes {
 			t.Errorf("%s: a Normal event after 26 Warnings passed = %v, want %v", tc.release, got, tc.passes)
+		}
+	}
+}
+
+// TestCorrelatorPartsPerRelease pins what the recorder of each release
+// does with 30 events about one object under one reason, each with its own
+// message (a docker ID, as 1.1's "Created with docker id …"): 1.1's
+// recorder only counts identical events (1.1 pkg/client/record/
+// events_cache.go historyCache), so all 30 are written with count 1; from
+// 1.2 the EventAggregator combines the tenth different message and those
+// after it into one event (events_cache.go EventAggregator, 10 messages in
+// 600 s), and from 1.8 the spam filter lets 25 events per object through
+// (EventSourceObjectSpamFilter; 1.11 events_cache.go).
+func TestCorrelatorPartsPerRelease(t *testing.T) {
+	for _, tc := range []struct {
+		release          string
+		written, counted int // events written; the highest count
+		combined         bool
+	}{{"1.1", 30, 1, false}, {"1.11", 25, 16, true}, {"1.36", 25, 16, true}} {
+		r, c, log := newTest()
+		p, err := version.Lookup(tc.release)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.SetRelease(p)
+		for i := 0; i < 30; i++ {
+			c.t += sim.Time(time.Second)
+			r.Eventf(kubelet, "Pod/web", Normal, "Created", fmt.Sprintf("Created with docker id %012x", i))
+		}
+		written, counted, combined := 0, int32(0), false
+		for _, rec := range log.Records() {
+			if e, ok := rec.(*record.Event); ok {
+				written++
+				counted = max(counted, e.Count)
+				combined = combined || strings.HasPrefix(e.Message, aggregatedMessageTag)
+			}
+		}
+		if written != tc.written || int(counted) != tc.counted || combined != tc.combined {
+			t.Errorf("%s: %d events written, highest count %d, combined %v; want %d, %d, %v",
+				tc.release, written, counted, combined, tc.written, tc.counted, tc.combined)
 		}
 	}
 }

@@ -76,6 +76,7 @@ type refBucket struct {
 
 type refRecorder struct {
 	size       int
+	legacy     bool // 1.1: the history cache alone
 	spamByType bool
 	rng        *rand.Rand
 	procs      map[Source]*refCorrelator
@@ -95,6 +96,19 @@ func (r *refRecorder) event(now sim.Time, src Source, ref Ref, typ, reason, mess
 	if c == nil {
 		c = &refCorrelator{&refLRU{size: r.size}, &refLRU{size: r.size}, &refLRU{size: r.size}}
 		r.procs[src] = c
+	}
+	if r.legacy {
+		// 1.1 event.go StartRecordingToSink: getEvent, then
+		// addOrUpdateEvent after the write, under getEventKey (source,
+		// object, reason, message); no aggregator, no spam filter.
+		key := join(src.Component, src.Host, ref.Object, reason, message)
+		obs := refLog{count: 1, first: now}
+		if v, ok := c.logger.Get(key); ok {
+			last := v.(refLog)
+			obs = refLog{count: last.count + 1, first: last.first}
+		}
+		c.logger.Add(key, obs)
+		return refResult{Passed: true, Message: message, Count: obs.count, First: obs.first}
 	}
 	// EventAggregate: Get, maybe a fresh record, Add.
 	eventKey := join(src.Component, src.Host, ref.Object, ref.FieldPath, typ, reason, message)
@@ -163,13 +177,13 @@ func TestCorrelatorMatchesReference(t *testing.T) {
 		c := &clock{}
 		log := record.NewLog(nil)
 		r := newRecorder(c.now, log, sim.NewStream(7, "events"), size)
-		release := rapid.SampledFrom([]string{"1.11", "1.31", "1.32", "1.36"}).Draw(t, "release")
+		release := rapid.SampledFrom([]string{"1.1", "1.11", "1.31", "1.32", "1.36"}).Draw(t, "release")
 		p, err := version.Lookup(release)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.SetRelease(p)
-		ref := &refRecorder{size: size, spamByType: p.AtLeast(32), rng: sim.NewStream(7, "events"), procs: map[Source]*refCorrelator{}}
+		ref := &refRecorder{size: size, legacy: !p.AtLeast(2), spamByType: p.AtLeast(32), rng: sim.NewStream(7, "events"), procs: map[Source]*refCorrelator{}}
 		n := rapid.IntRange(1, 600).Draw(t, "n")
 		for i := 0; i < n; i++ {
 			now += sim.Time(rapid.SampledFrom([]time.Duration{time.Second, time.Second, time.Second, 30 * time.Second, 301 * time.Second, 601 * time.Second}).Draw(t, "step"))

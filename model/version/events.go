@@ -4,6 +4,20 @@ package version
 // built with them. docs/fidelity.md ("Event series and the spam key per
 // release") has the evidence.
 
+// EventAggregation reports whether the event recorder's EventCorrelator
+// combines similar events (the EventAggregator: ten different messages
+// under one reason within ten minutes become one combined event). It came
+// with the correlator in 1.2 (kubernetes#16798); the 1.1 recorder has only
+// the cache that counts identical events (1.1 pkg/client/record/
+// events_cache.go historyCache, read; 1.11 events_cache.go, read).
+func (p *Profile) EventAggregation() bool { return p.AtLeast(2) }
+
+// EventSpamFilter reports whether the recorder drops events past a token
+// bucket per source and object (EventSourceObjectSpamFilter: 25 burst, one
+// more every 300 s), added in 1.8 (kubernetes#47367; present in 1.11, read;
+// absent in 1.1, read).
+func (p *Profile) EventSpamFilter() bool { return p.AtLeast(8) }
+
 // SpamKeyHasType reports whether the event spam filter keeps one token
 // bucket per source, object and event type, rather than per source and
 // object (tools/record/events_cache.go getSpamKey: event.Type is in the key
