@@ -87,6 +87,7 @@ func newWorld(seed uint64, release string) *world {
 		panic(err)
 	}
 	rec := events.NewRecorder(e.Now, log, e.Rand("events/correlator"))
+	rec.SetRelease(p)
 	c := New(Config{Engine: e, Store: s, Log: log, Events: rec, Options: OptionsFor(p)})
 	c.Start()
 	k := &fakeKubelet{e: e, s: s, bindDelay: 10 * time.Millisecond, termDelay: 2 * time.Second,

@@ -35,9 +35,11 @@ func newHarness(t *testing.T, release string, seed uint64, apps Apps) *harness {
 	}
 	e := sim.New(seed)
 	h := &harness{t: t, e: e, store: store.New(e), log: record.NewLog(nil)}
+	rec := events.NewRecorder(e.Now, h.log, e.Rand("events"))
+	rec.SetRelease(p) // the release's correlator, as model/cluster sets it
 	h.k = New(Config{
 		Node: "node", PodSubnet: "10.128.0.", Engine: e, Store: h.store, Log: h.log,
-		Events: events.NewRecorder(e.Now, h.log, e.Rand("events")), Profile: p, Apps: apps, StartedAt: -sim.Time(time.Hour),
+		Events: rec, Profile: p, Apps: apps, StartedAt: -sim.Time(time.Hour),
 	})
 	h.k.Start()
 	return h

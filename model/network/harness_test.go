@@ -57,6 +57,7 @@ func newHarness(t *testing.T, release string, seed uint64, apps string, opts Opt
 	e := sim.New(seed)
 	h := &harness{t: t, e: e, store: store.New(e), log: record.NewLog(nil), kls: map[string]*kubelet.Kubelet{}, nodes: []string{"node-1", "node-2"}}
 	ev := events.NewRecorder(e.Now, h.log, e.Rand("events"))
+	ev.SetRelease(p)
 	cat := kubelet.CatalogApps(catalog(t, apps))
 	for i, n := range h.nodes {
 		k := kubelet.New(kubelet.Config{

@@ -44,7 +44,9 @@ func newHarness(t *testing.T, release string, pods ...*corev1.Pod) *harness {
 		pod.Status = corev1.PodStatus{Phase: corev1.PodRunning, Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}}
 		h.st.Pods.Create(pod)
 	}
-	New(Config{Engine: e, Store: h.st, Log: h.log, Events: events.NewRecorder(e.Now, h.log, e.Rand("events")), Profile: p,
+	rec := events.NewRecorder(e.Now, h.log, e.Rand("events"))
+	rec.SetRelease(p)
+	New(Config{Engine: e, Store: h.st, Log: h.log, Events: rec, Profile: p,
 		KubeletUp: func(string) bool {
 			if h.up {
 				h.renewed = append(h.renewed, e.Now())
