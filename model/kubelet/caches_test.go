@@ -24,18 +24,7 @@ import (
 func TestCachesInStep(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		release := rapid.SampledFrom([]string{"1.21", "1.34", "1.35", "1.36"}).Draw(t, "release")
-		c := corev1.Container{}
-		if rapid.Bool().Draw(t, "liveness") {
-			c.LivenessProbe = genProbe(t, "liveness", false)
-		}
-		if rapid.Bool().Draw(t, "readiness") {
-			c.ReadinessProbe = genProbe(t, "readiness", true)
-		}
-		if rapid.Bool().Draw(t, "startup") {
-			c.StartupProbe = genProbe(t, "startup", false)
-		}
-		pod := onePod(c)
-		pod.Spec.RestartPolicy = rapid.SampledFrom([]corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}).Draw(t, "restartPolicy")
+		pod := genProbedPod(t)
 		var apps Apps = genApps(t)
 		if rapid.IntRange(0, 2).Draw(t, "init") == 0 {
 			// An init container that fails its first runs, then exits 0
@@ -97,19 +86,7 @@ func checkCaches(t *rapid.T, k *Kubelet) {
 					t.Fatalf("at %v: the runtime changed without raising the relist's flag", k.e.Now())
 				}
 			}
-			want := statusView{}
-			if ps.hasStatus {
-				terminal := ps.status.Phase == corev1.PodFailed || ps.status.Phase == corev1.PodSucceeded
-				want = statusView{hasStatus: true, terminal: terminal}
-				if cs := ps.statusOf(c); cs != nil {
-					want.present, want.id = true, cs.ContainerID
-					if in := ps.instanceByID(c, cs.ContainerID); in != nil {
-						want.inst, want.n, want.startedAt = in, in.n, in.startedAt
-					}
-					want.running, want.terminated = cs.State.Running != nil, cs.State.Terminated != nil
-					want.started = cs.Started != nil && *cs.Started
-				}
-			}
+			want := ps.viewOf(c) // derived afresh from the cached status
 			live, proc := c.live()
 			for _, w := range c.probes {
 				if w == nil {

@@ -78,24 +78,32 @@ func instanceAt(s []instanceSpan, t sim.Time) int {
 	return -1
 }
 
+// genProbedPod draws a one-container pod with any of the three probes and
+// any restart policy.
+func genProbedPod(t *rapid.T) *corev1.Pod {
+	c := corev1.Container{}
+	if rapid.Bool().Draw(t, "liveness") {
+		c.LivenessProbe = genProbe(t, "liveness", false)
+	}
+	if rapid.Bool().Draw(t, "readiness") {
+		c.ReadinessProbe = genProbe(t, "readiness", true)
+	}
+	if rapid.Bool().Draw(t, "startup") {
+		c.StartupProbe = genProbe(t, "startup", false)
+	}
+	pod := onePod(c)
+	pod.Spec.RestartPolicy = rapid.SampledFrom([]corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}).Draw(t, "restartPolicy")
+	return pod
+}
+
 // TestKubeletProperties checks, over random probe settings, restart
 // policies and application behaviours, the invariants that hold in any
 // real kubelet (worker.go doProbe, kuberuntime_manager.go, fact sheet 1-2).
 func TestKubeletProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		release := rapid.SampledFrom([]string{"1.11", "1.21", "1.28", "1.34", "1.35", "1.36"}).Draw(t, "release")
-		c := corev1.Container{}
-		if rapid.Bool().Draw(t, "liveness") {
-			c.LivenessProbe = genProbe(t, "liveness", false)
-		}
-		if rapid.Bool().Draw(t, "readiness") {
-			c.ReadinessProbe = genProbe(t, "readiness", true)
-		}
-		if rapid.Bool().Draw(t, "startup") {
-			c.StartupProbe = genProbe(t, "startup", false)
-		}
-		pod := onePod(c)
-		pod.Spec.RestartPolicy = rapid.SampledFrom([]corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}).Draw(t, "restartPolicy")
+		pod := genProbedPod(t)
+		c := pod.Spec.Containers[0]
 		seed := rapid.Uint64().Draw(t, "seed")
 		h := newHarness(&testing.T{}, release, seed, genApps(t))
 		h.addPod(pod)
