@@ -17,17 +17,34 @@ import (
 type statusScratch struct {
 	hostIPs    [1]corev1.HostIP
 	podIPs     [1]corev1.PodIP
-	containers []corev1.ContainerStatus
-	running    []corev1.ContainerStateRunning
-	started    []bool
+	containers statusList
+	inits      statusList
 	conditions []corev1.PodCondition
-	// The same for init container statuses.
-	initContainers []corev1.ContainerStatus
-	initRunning    []corev1.ContainerStateRunning
-	initStarted    []bool
 	// triggers are the readiness workers the status asks to probe at once,
 	// triggered by publishStatus once the status is set.
 	triggers []*probeWorker
+}
+
+// statusList is the storage of one list of container statuses being
+// generated: the statuses, their running states and their started flags.
+type statusList struct {
+	statuses []corev1.ContainerStatus
+	running  []corev1.ContainerStateRunning
+	started  []bool
+}
+
+// fill generates the statuses of containers from their PLEG cache entries
+// (convertToAPIContainerStatuses) into l and returns them.
+func (l *statusList) fill(ps *podState, containers []*containerState, cache []runtimeStatus) []corev1.ContainerStatus {
+	if n := len(containers); cap(l.running) < n {
+		l.running = make([]corev1.ContainerStateRunning, n)
+		l.started = make([]bool, n)
+	}
+	l.statuses = l.statuses[:0]
+	for i, c := range containers {
+		l.statuses = append(l.statuses, ps.containerStatus(c, cache[i], &l.running[i]))
+	}
+	return l.statuses
 }
 
 // publishStatus is the status half of a sync: generateAPIPodStatus, whose
@@ -73,28 +90,12 @@ func (ps *podState) generateStatus() corev1.PodStatus {
 		t := store.WallSeconds(now)
 		st.StartTime = &t
 	}
-	if n := len(ps.containers); cap(buf.running) < n {
-		buf.running = make([]corev1.ContainerStateRunning, n)
-		buf.started = make([]bool, n)
+	st.ContainerStatuses = buf.containers.fill(ps, ps.containers, ps.cache)
+	if len(ps.inits) > 0 {
+		st.InitContainerStatuses = buf.inits.fill(ps, ps.inits, ps.initCache)
+		ps.applyInitProbes(&st, buf.inits.started)
 	}
-	st.ContainerStatuses = buf.containers[:0]
-	for i, c := range ps.containers {
-		st.ContainerStatuses = append(st.ContainerStatuses, ps.containerStatus(c, ps.cache[i], &buf.running[i]))
-	}
-	buf.containers = st.ContainerStatuses
-	if n := len(ps.inits); n > 0 {
-		if cap(buf.initRunning) < n {
-			buf.initRunning = make([]corev1.ContainerStateRunning, n)
-			buf.initStarted = make([]bool, n)
-		}
-		st.InitContainerStatuses = buf.initContainers[:0]
-		for i, c := range ps.inits {
-			st.InitContainerStatuses = append(st.InitContainerStatuses, ps.containerStatus(c, ps.initCache[i], &buf.initRunning[i]))
-		}
-		buf.initContainers = st.InitContainerStatuses
-		ps.applyInitProbes(&st, buf.initStarted)
-	}
-	ps.applyProbes(&st, buf.started)
+	ps.applyProbes(&st, buf.containers.started)
 	st.Phase = podPhase(ps.pod.Spec.RestartPolicy, st.InitContainerStatuses, st.ContainerStatuses)
 	st.Conditions = ps.conditions(buf.conditions[:0], st)
 	buf.conditions = st.Conditions
