@@ -32,6 +32,13 @@ spec:
       containers:
       - {name: app, image: nginx}
 `
+	wantUnsupported(t, file, "s.yaml:16:24: Deployment/web spec.template.spec.initContainers[0].restartPolicy: Forbidden: restartable init containers (sidecars) are not simulated yet; only regular init containers (no restartPolicy) are")
+}
+
+// wantUnsupported loads file as s.yaml and requires Config to refuse it as
+// unsupported with exactly the message want. It returns the scenario.
+func wantUnsupported(t *testing.T, file, want string) *Scenario {
+	t.Helper()
 	s, err := Load("s.yaml", []byte(file))
 	if err != nil {
 		t.Fatal(err)
@@ -40,10 +47,10 @@ spec:
 	if !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("Config: want ErrUnsupported, got %v", err)
 	}
-	want := "s.yaml:16:24: Deployment/web spec.template.spec.initContainers[0].restartPolicy: Forbidden: restartable init containers (sidecars) are not simulated yet; only regular init containers (no restartPolicy) are"
 	if got := err.Error(); got != want {
 		t.Errorf("Config error =\n%s\nwant\n%s", got, want)
 	}
+	return s
 }
 
 // TestInitContainersRefusedOn11 pins that release 1.1 refuses init
@@ -64,18 +71,7 @@ spec:
   containers:
   - {name: app, image: nginx}
 `
-	s, err := Load("s.yaml", []byte(file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = s.Config(Options{})
-	if !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("Config: want ErrUnsupported, got %v", err)
-	}
-	want := "s.yaml:10:3: Pod/web spec.initContainers: Forbidden: release 1.1 has no init containers (the field came in Kubernetes 1.6); they are not simulated on it"
-	if got := err.Error(); got != want {
-		t.Errorf("Config error =\n%s\nwant\n%s", got, want)
-	}
+	s := wantUnsupported(t, file, "s.yaml:10:3: Pod/web spec.initContainers: Forbidden: release 1.1 has no init containers (the field came in Kubernetes 1.6); they are not simulated on it")
 	// The same pod on 1.11 runs.
 	if _, err := s.Config(Options{Release: "1.11"}); err != nil {
 		t.Errorf("1.11: %v", err)
